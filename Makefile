@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# goalloc's driver: kernels, QEMU and tests.  What kbuild needs to build
+# the modules is in Kbuild; this file only calls it.
+#
+#   make                 build the modules for KDIR (your running kernel)
+#   make check           every test: KUnit on the debug kernel under QEMU,
+#                        the stock Debian kernel smoke test, the checks
+#   make run             boot the perf kernel, load goalloc, show its state
+#   make sizeclasses     regenerate include/goalloc_sizeclasses.h
+#   make kernels         build (or reuse) the debug and perf kernels
+#   make deps            install the Debian packages the rig needs
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+check:
+	tools/check.sh
+
+run:
+	tools/run.sh
+
+sizeclasses:
+	tools/mksizeclasses.py -o include/goalloc_sizeclasses.h
+
+kernels: deps
+	tools/kernel.sh debug
+	tools/kernel.sh perf
+
+deps:
+	bash -c '. tools/lib.sh && ensure_packages'
+
+.PHONY: all modules clean check run sizeclasses kernels deps

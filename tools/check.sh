@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make check: every test goalloc has, on the kernels it must work on.
+#
+#  1. the committed size-class header is the generator's output (Go's table);
+#  2. the modules build with W=1 and no warning against the debug 6.12
+#     kernel, and every KUnit suite passes on it under KASAN and lockdep,
+#     with no splat anywhere in the guest's log;
+#  3. the modules build with W=1 and no warning against Debian's stock 6.1
+#     headers, and goalloc loads, works and unloads on the stock kernel.
+#
+# Every result is a line "ok - NAME" or "not ok - NAME" in
+# build/results.txt; the last line printed is "N passed, N failed".  Guest
+# logs are kept in build/logs/.
+. "$(dirname "$0")/lib.sh"
+
+ensure_packages
+mkdir -p "$GOALLOC_OUT/logs"
+results=$GOALLOC_OUT/results.txt
+: >"$results"
+
+record() { # record PASSED(0|1) NAME
+	if [ "$1" -eq 0 ]; then
+		echo "ok - $2" | tee -a "$results"
+	else
+		echo "not ok - $2" | tee -a "$results"
+	fi
+}
+
+# run NAME COMMAND...: record whether COMMAND succeeded.
+run() {
+	local name=$1 rc=0
+	shift
+	"$@" || rc=1
+	record $rc "$name"
+	return $rc
+}
+
+cd "$GOALLOC_TOP"
+run "size-class header is tools/mksizeclasses.py's output and Go's table" \
+	python3 tools/mksizeclasses.py --check include/goalloc_sizeclasses.h || true
+
+# The debug kernel: every KUnit suite.
+if kdir=$(tools/kernel.sh debug); then
+	name="modules build with W=1 and no warning on 6.12 (debug)"
+	if mods=$(tools/modules.sh "$kdir" "$GOALLOC_OUT/debug"); then
+		record 0 "$name"
+		log "booting the debug kernel (KUnit, KASAN, lockdep)"
+		tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
+			-s tools/guest/check-debug.sh -m "$mods" \
+			-l "$GOALLOC_OUT/logs/debug.log" -t 1200
+		python3 tools/guestlog.py "$GOALLOC_OUT/logs/debug.log" \
+			--name "debug 6.12" --ktap --results "$results" |
+			grep -v '^ok' || true
+	else
+		record 1 "$name"
+	fi
+else
+	record 1 "the debug kernel builds"
+fi
+
+# Debian's stock kernel: build against its headers, load, unload.
+stock=$(stock_release)
+name="modules build with W=1 and no warning on $stock (stock)"
+if mods=$(tools/modules.sh "/lib/modules/$stock/build" "$GOALLOC_OUT/stock"); then
+	record 0 "$name"
+	log "booting Debian's $stock"
+	tools/qemu.sh -k "/boot/vmlinuz-$stock" -s tools/guest/check-stock.sh \
+		-m "$mods" -l "$GOALLOC_OUT/logs/stock.log" -M 1024 -t 600
+	python3 tools/guestlog.py "$GOALLOC_OUT/logs/stock.log" \
+		--name "stock $stock" --results "$results" | grep -v '^ok' || true
+else
+	record 1 "$name"
+fi
+
+passed=$(grep -c '^ok' "$results" || true)
+failed=$(grep -c '^not ok' "$results" || true)
+[ "$failed" -eq 0 ] || {
+	echo "failures (guest logs in $GOALLOC_OUT/logs/):"
+	grep '^not ok' "$results"
+}
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

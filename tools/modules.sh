@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Build goalloc's modules against one kernel, warning-free with W=1.
+#
+#   tools/modules.sh KDIR OUTDIR [make arguments...]
+#
+# kbuild writes objects next to the sources of an external module, so each
+# kernel gets its own copy of the sources in OUTDIR; the .ko files land
+# there.  Any compiler warning fails the build.
+. "$(dirname "$0")/lib.sh"
+
+kdir=${1:?usage: $0 KDIR OUTDIR [make args]}
+out=${2:?usage: $0 KDIR OUTDIR [make args]}
+shift 2
+mkdir -p "$out"
+rsync -a --delete --exclude build --exclude .git --exclude '.ci' \
+	--exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+	"$GOALLOC_TOP/" "$out/src/"
+make -C "$kdir" M="$out/src" W=1 "$@" modules >"$out/build.log" 2>&1 ||
+	die "module build failed against $kdir:
+$(grep -E 'error|warning' "$out/build.log" | head -n 20)"
+if grep -q 'warning:' "$out/build.log"; then
+	die "module build against $kdir has warnings:
+$(grep -A3 'warning:' "$out/build.log" | head -n 30)"
+fi
+echo "$out/src"
