@@ -2,21 +2,1414 @@
 /*
  * goalloc: the Go runtime's memory allocator as a kernel module.
  *
- * This file is the module's front: module init and exit, and the debugfs
- * directory /sys/kernel/debug/goalloc/ through which goalloc shows its
- * state.  The size classes come from include/goalloc_sizeclasses.h.
+ * This file holds the per-CPU caches (Go's mcache), the central span lists
+ * (Go's mcentral), the tiny and large allocators, the public API and the
+ * module's life cycle.  Spans are in goalloc_span.c, the page heap in
+ * goalloc_heap.c.
+ *
+ * Caches.  Every allocation is served by a cache: a user cache made by
+ * goalloc_cache_create(), one built-in cache per Go size class for the
+ * kmalloc-like family, and a tiny cache whose 16-byte objects are the
+ * blocks of the tiny allocator.  A cache has, for each CPU:
+ *  - a LIFO array of objects recently freed on that CPU: allocation pops
+ *    it first, free pushes on it, and when it is full half of it is
+ *    flushed to the spans in one batch under the central lock;
+ *  - the span it allocates from (Go's mcache.alloc[spc]), taken with
+ *    goalloc_span_next_free_fast() (Go's nextFreeFast) when the array is
+ *    empty.
+ * A free on another CPU than the allocating one is an ordinary free: the
+ * object goes to the freeing CPU's array, with no atomic and no lock.
+ *
+ * The central lists (Go's mcentral), one per cache, hold the spans no CPU
+ * holds: partial spans (with free objects, perhaps not yet swept) and full
+ * ones.  A CPU whose span is used up sweeps it, takes a partial span, or
+ * grows the cache by a span from the heap.  A flush sets each object's bit
+ * in its span's free_bits; a full span that gains a free object becomes
+ * partial; a span left with no live object goes back to the heap (after an
+ * RCU grace period for GOALLOC_TYPESAFE_BY_RCU caches).
+ *
+ * Objects in per-CPU arrays still count as live in their spans;
+ * goalloc_cache_shrink(), goalloc_reclaim(), the shrinker and CPU hotplug
+ * drain them.  In this fast mode a freed object is trusted: a free is
+ * checked against the page map (the pointer must be the start of an
+ * object of the right cache), and a double free is caught when the object
+ * is the last one freed on the CPU or when the flush finds it free in its
+ * span's bitmap.
+ *
+ * Lock order:
+ *   goalloc_caches_mutex (create, destroy, draining every cache)
+ *     cache->cpu->lock (local_lock: IRQs off on this CPU)
+ *       cache->central.lock (spinlock, IRQ-safe)
+ *       heap_lock (goalloc_heap.c, innermost; never nested with central)
+ *   goalloc_caches_lock (spinlock: the cache list, for readers in any
+ *     context) is taken alone.
+ * The page allocator and kmalloc (for metadata) are called with no goalloc
+ * lock held, so the heap grows with the caller's gfp; the per-CPU lock is
+ * dropped around it and the allocation starts over.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
+#include <linux/local_lock.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/seq_file.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/timer.h>
+#include <linux/version.h>
 
-#include "goalloc_span.h"
+#include <goalloc.h>
 
+#include "goalloc_heap.h"
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define timer_delete_sync del_timer_sync
+#endif
+
+#define GOALLOC_NAME_LEN	32
+/* Per-CPU array capacity: about 64 KiB of objects, 4 to 64 of them. */
+#define GOALLOC_ARRAY_BYTES	65536
+#define GOALLOC_ARRAY_MIN	4
+#define GOALLOC_ARRAY_MAX	64
+/* goalloc_free_rcu() batches: start a grace period at this many objects. */
+#define GOALLOC_RCU_BATCH	64
+#define GOALLOC_RCU_DELAY	(HZ / 50 + 1)
+
+/**
+ * struct goalloc_cpu_cache - one CPU's part of a cache (Go's mcache entry)
+ * @lock: guards the rest on this CPU; IRQs are off while it is held
+ * @count: objects in @objects
+ * @span: the span allocated from, or &goalloc_empty_span
+ * @allocs: objects allocated on this CPU, ever
+ * @frees: objects freed on this CPU, ever
+ * @tiny: the tiny cache only: the block being carved, or 0
+ * @tiny_meta: bookkeeping of @tiny
+ * @tiny_off: bytes of @tiny carved so far
+ * @tiny_carved: objects carved from @tiny
+ * @tiny_allocs: tiny objects allocated on this CPU, ever
+ * @tiny_frees: tiny objects freed on this CPU, ever
+ * @objects: LIFO of freed objects, the most recent last
+ */
+struct goalloc_cpu_cache {
+	local_lock_t lock;
+	unsigned int count;
+	struct goalloc_span *span;
+	unsigned long allocs;
+	unsigned long frees;
+	unsigned long tiny;
+	struct goalloc_tiny_block *tiny_meta;
+	unsigned int tiny_off;
+	unsigned int tiny_carved;
+	unsigned long tiny_allocs;
+	unsigned long tiny_frees;
+	void *objects[];
+};
+
+/**
+ * struct goalloc_central - a cache's spans that no CPU holds (Go's mcentral)
+ * @lock: guards the lists and the central part of their spans
+ * @partial: spans with free objects
+ * @full: spans without
+ * @nr_spans: spans of the cache, held by CPUs or not
+ * @nr_partial: spans on @partial
+ */
+struct goalloc_central {
+	spinlock_t lock;
+	struct list_head partial;
+	struct list_head full;
+	unsigned long nr_spans;
+	unsigned long nr_partial;
+};
+
+/**
+ * struct goalloc_cache - a size class: per-CPU caches and central lists
+ * @cpu: the per-CPU part
+ * @size: object size
+ * @array_max: capacity of each per-CPU array
+ * @npages: goalloc pages per span
+ * @flags: GOALLOC_* flags
+ * @tiny: this is the tiny allocator's cache
+ * @ctor: constructor, run once per object slot
+ * @central: the central lists
+ * @list: on goalloc_caches
+ * @name: for reports and statistics
+ */
+struct goalloc_cache {
+	struct goalloc_cpu_cache __percpu *cpu;
+	unsigned int size;
+	unsigned int array_max;
+	unsigned int npages;
+	unsigned int flags;
+	bool tiny;
+	void (*ctor)(void *obj);
+	struct goalloc_central central;
+	struct list_head list;
+	char name[GOALLOC_NAME_LEN];
+};
+
+/**
+ * struct goalloc_pcpu_stats - per-CPU counters of the large allocator
+ * @large_allocs: large objects allocated on this CPU, ever
+ * @large_frees: large objects freed on this CPU, ever
+ * @large_bytes: bytes allocated minus bytes freed on this CPU
+ */
+struct goalloc_pcpu_stats {
+	unsigned long large_allocs;
+	unsigned long large_frees;
+	long large_bytes;
+};
+
+/**
+ * struct goalloc_rcu_cpu - one CPU's batch of goalloc_free_rcu() objects
+ * @lock: guards the batch
+ * @pending: objects waiting for the next grace period, linked by ->next
+ * @npending: how many
+ * @inflight: objects waiting for the grace period under way
+ * @busy: a grace period is under way for @inflight
+ * @rcu: what call_rcu() queues for the batch
+ * @timer: starts a grace period for a batch that stays small
+ */
+struct goalloc_rcu_cpu {
+	spinlock_t lock;
+	struct rcu_head *pending;
+	unsigned int npending;
+	struct rcu_head *inflight;
+	bool busy;
+	struct rcu_head rcu;
+	struct timer_list timer;
+};
+
+/*
+ * The built-in caches: one per size class, and the tiny cache in slot 0
+ * (class 0 means "large", which no cache serves).
+ */
+static struct goalloc_cache *goalloc_kmalloc[GOALLOC_NUM_SIZE_CLASSES];
+#define goalloc_tiny_cache	goalloc_kmalloc[0]
+static DEFINE_PER_CPU(struct goalloc_pcpu_stats, goalloc_stats);
+static DEFINE_PER_CPU(struct goalloc_rcu_cpu, goalloc_rcu);
+
+static DEFINE_MUTEX(goalloc_caches_mutex);
+static DEFINE_SPINLOCK(goalloc_caches_lock);
+static LIST_HEAD(goalloc_caches);
+static atomic_long_t goalloc_misuse;
 static struct dentry *goalloc_debugfs;
+static int goalloc_cpuhp_state;
 
-/* The size-class table, one line a class, in the layout of Go's comment. */
+/* Page supply for goalloc_heap.c: the buddy allocator. */
+void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid)
+{
+	struct page *page = alloc_pages_node(nid, gfp, order);
+
+	return page ? page_address(page) : NULL;
+}
+
+void goalloc_pages_free(void *addr, unsigned int order)
+{
+	__free_pages(virt_to_page(addr), order);
+}
+
+int goalloc_pages_nid(const void *addr)
+{
+	return page_to_nid(virt_to_page(addr));
+}
+
+/*
+ * Report a bad input and count it.  The message is rate limited, the
+ * count is not: tests compare goalloc_misuse_count() before and after.
+ */
+static void __cold goalloc_report(const char *what, const void *p,
+				  const struct goalloc_cache *c,
+				  unsigned long ip)
+{
+	atomic_long_inc(&goalloc_misuse);
+	if (ip)
+		pr_err_ratelimited("%s: object %p, cache %s, caller %pS\n",
+				   what, p, c ? c->name : "-", (void *)ip);
+	else
+		pr_err_ratelimited("%s: object %p, cache %s\n", what, p,
+				   c ? c->name : "-");
+}
+
+static bool cache_want_init_on_alloc(const struct goalloc_cache *c, gfp_t gfp)
+{
+	if (c->ctor || (c->flags & GOALLOC_TYPESAFE_BY_RCU))
+		return gfp & __GFP_ZERO;
+	return want_init_on_alloc(gfp);
+}
+
+static bool cache_want_init_on_free(const struct goalloc_cache *c)
+{
+	return !c->ctor && !(c->flags & GOALLOC_TYPESAFE_BY_RCU) &&
+	       want_init_on_free();
+}
+
+/* ---- Central lists ---------------------------------------------------- */
+
+static void span_free_rcu(struct rcu_head *head)
+{
+	goalloc_span_destroy(container_of(head, struct goalloc_span, rcu));
+}
+
+/* Give spans left without objects back to the heap.  No central lock. */
+static void release_spans(struct goalloc_cache *c, struct list_head *spans)
+{
+	struct goalloc_span *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, spans, list) {
+		list_del(&s->list);
+		goalloc_heap_unmap(s);
+		if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
+			call_rcu(&s->rcu, span_free_rcu);
+		else
+			goalloc_span_destroy(s);
+	}
+}
+
+/*
+ * Place a span no CPU holds: back to the heap (via @release) if it has no
+ * live object, else on the partial or full list.  Central lock held; the
+ * span is on no list.
+ */
+static void central_place(struct goalloc_cache *c, struct goalloc_span *s,
+			  struct list_head *release)
+{
+	unsigned int live = goalloc_span_live(s);
+
+	if (!live) {
+		s->state = GOALLOC_SPAN_DEAD;
+		c->central.nr_spans--;
+		list_add(&s->list, release);
+	} else if (live < s->nelems) {
+		s->state = GOALLOC_SPAN_PARTIAL;
+		c->central.nr_partial++;
+		list_add(&s->list, &c->central.partial);
+	} else {
+		s->state = GOALLOC_SPAN_FULL;
+		list_add(&s->list, &c->central.full);
+	}
+}
+
+static void central_unlink(struct goalloc_cache *c, struct goalloc_span *s)
+{
+	if (s->state == GOALLOC_SPAN_PARTIAL)
+		c->central.nr_partial--;
+	list_del(&s->list);
+}
+
+/*
+ * A CPU's span is used up: sweep it, keep it if frees since its last sweep
+ * gave it free objects, else park it as full and hand out a partial span,
+ * swept.  Central lock taken here; IRQs are off.
+ */
+static struct goalloc_span *central_refill(struct goalloc_cache *c,
+					   struct goalloc_span *old)
+{
+	struct goalloc_span *s;
+
+	spin_lock(&c->central.lock);
+	if (old != &goalloc_empty_span) {
+		goalloc_span_sweep(old);
+		if (old->freeindex < old->nelems) {
+			spin_unlock(&c->central.lock);
+			return old;
+		}
+		old->state = GOALLOC_SPAN_FULL;
+		list_add(&old->list, &c->central.full);
+	}
+	s = list_first_entry_or_null(&c->central.partial, struct goalloc_span,
+				     list);
+	if (s) {
+		central_unlink(c, s);
+		goalloc_span_sweep(s);
+		s->state = GOALLOC_SPAN_CACHED;
+	}
+	spin_unlock(&c->central.lock);
+	return s;
+}
+
+/*
+ * Grow a cache by a span from the heap, constructed and published, onto
+ * the partial list.  No goalloc lock held: this may sleep if @gfp allows.
+ */
+static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
+				       int nid)
+{
+	struct goalloc_span *s;
+	unsigned long flags;
+	unsigned int i;
+
+	s = goalloc_span_create(c, c->size, c->npages, c->tiny, gfp, nid);
+	if (!s)
+		return NULL;
+	if (c->ctor)
+		for (i = 0; i < s->nelems; i++)
+			c->ctor((void *)(s->base + (unsigned long)i * c->size));
+	goalloc_heap_map(s);
+	spin_lock_irqsave(&c->central.lock, flags);
+	s->state = GOALLOC_SPAN_PARTIAL;
+	list_add(&s->list, &c->central.partial);
+	c->central.nr_spans++;
+	c->central.nr_partial++;
+	spin_unlock_irqrestore(&c->central.lock, flags);
+	return s;
+}
+
+/*
+ * Flush the @n oldest objects of a CPU's array to their spans, in one
+ * batch under the central lock.  The CPU's local lock is held.
+ */
+static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
+			unsigned int n)
+{
+	LIST_HEAD(release);
+	unsigned int i;
+
+	spin_lock(&c->central.lock);
+	for (i = 0; i < n; i++) {
+		void *obj = pc->objects[i];
+		struct goalloc_span *s = goalloc_span_of(obj);
+		unsigned int idx = goalloc_span_obj_index(s, obj);
+
+		if (unlikely(!goalloc_span_obj_live(s, idx))) {
+			goalloc_report("double free", obj, c, 0);
+			continue;
+		}
+		__set_bit(idx, s->free_bits);
+		s->free_count++;
+		if (s->state == GOALLOC_SPAN_CACHED)
+			continue;
+		if (!goalloc_span_live(s) || s->state == GOALLOC_SPAN_FULL) {
+			central_unlink(c, s);
+			central_place(c, s, &release);
+		}
+	}
+	spin_unlock(&c->central.lock);
+	pc->count -= n;
+	memmove(pc->objects, pc->objects + n, pc->count * sizeof(void *));
+	release_spans(c, &release);
+}
+
+static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc);
+
+/*
+ * Empty one CPU's part of a cache into the central lists: its tiny block,
+ * its array, its span.  The CPU's local lock is held, or the CPU is dead
+ * and IRQs are off.
+ */
+static void cache_drain_cpu(struct goalloc_cache *c,
+			    struct goalloc_cpu_cache *pc)
+{
+	struct goalloc_span *s = pc->span;
+	LIST_HEAD(release);
+
+	if (c->tiny)
+		tiny_retire(c, pc);
+	if (pc->count)
+		cache_flush(c, pc, pc->count);
+	if (s == &goalloc_empty_span)
+		return;
+	pc->span = &goalloc_empty_span;
+	spin_lock(&c->central.lock);
+	goalloc_span_sweep(s);
+	central_place(c, s, &release);
+	spin_unlock(&c->central.lock);
+	release_spans(c, &release);
+}
+
+static void cache_drain_local(void *arg)
+{
+	struct goalloc_cache *c = arg;
+	unsigned long flags;
+
+	local_lock_irqsave(&c->cpu->lock, flags);
+	cache_drain_cpu(c, this_cpu_ptr(c->cpu));
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+}
+
+/* Drain every online CPU's part of a cache.  Process context. */
+static void cache_drain(struct goalloc_cache *c)
+{
+	on_each_cpu(cache_drain_local, c, 1);
+}
+
+/* ---- Allocation and free ---------------------------------------------- */
+
+/*
+ * The slow path of an allocation: the array is empty and the span's cached
+ * word used up.  Entered and left with the CPU's local lock held; drops it
+ * to grow the heap, after which the CPU may be another one.
+ */
+static void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
+			      unsigned long *flags, bool *dirty)
+{
+	for (;;) {
+		struct goalloc_cpu_cache *pc = this_cpu_ptr(c->cpu);
+		struct goalloc_span *s;
+		void *obj;
+
+		if (pc->count) {
+			*dirty = true;
+			return pc->objects[--pc->count];
+		}
+		obj = goalloc_span_next_free(pc->span);
+		if (obj) {
+			*dirty = pc->span->needzero;
+			return obj;
+		}
+		s = central_refill(c, pc->span);
+		pc->span = s ?: &goalloc_empty_span;
+		if (s)
+			continue;
+
+		local_unlock_irqrestore(&c->cpu->lock, *flags);
+		s = cache_grow(c, gfp, NUMA_NO_NODE);
+		local_lock_irqsave(&c->cpu->lock, *flags);
+		if (!s)
+			return NULL;
+	}
+}
+
+static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
+{
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags;
+	bool dirty = true;
+	void *obj;
+
+	local_lock_irqsave(&c->cpu->lock, flags);
+	pc = this_cpu_ptr(c->cpu);
+	if (likely(pc->count)) {
+		obj = pc->objects[--pc->count];
+	} else {
+		obj = goalloc_span_next_free_fast(pc->span);
+		if (likely(obj)) {
+			dirty = pc->span->needzero;
+		} else {
+			obj = cache_alloc_slow(c, gfp, &flags, &dirty);
+			pc = this_cpu_ptr(c->cpu);
+		}
+	}
+	if (likely(obj))
+		pc->allocs++;
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (unlikely(dirty && obj && cache_want_init_on_alloc(c, gfp)))
+		memset(obj, 0, c->size);
+	return obj;
+}
+
+/* Take one object from a span no CPU holds.  Central lock held. */
+static void *central_take(struct goalloc_cache *c, struct goalloc_span *s)
+{
+	void *obj;
+
+	goalloc_span_sweep(s);
+	obj = goalloc_span_next_free(s);
+	if (goalloc_span_live(s) == s->nelems) {
+		central_unlink(c, s);
+		s->state = GOALLOC_SPAN_FULL;
+		list_add(&s->list, &c->central.full);
+	}
+	return obj;
+}
+
+/* An allocation from memory of another node: straight from the spans. */
+static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
+{
+	unsigned long flags;
+	void *obj = NULL;
+
+	for (;;) {
+		struct goalloc_span *s, *grown;
+
+		spin_lock_irqsave(&c->central.lock, flags);
+		list_for_each_entry(s, &c->central.partial, list) {
+			if (s->nid == node) {
+				obj = central_take(c, s);
+				break;
+			}
+		}
+		spin_unlock_irqrestore(&c->central.lock, flags);
+		if (obj)
+			break;
+		grown = cache_grow(c, gfp, node);
+		if (!grown)
+			return NULL;
+		if (grown->nid != node) {
+			/* The node is out of memory: take what came. */
+			spin_lock_irqsave(&c->central.lock, flags);
+			if (grown->state == GOALLOC_SPAN_PARTIAL)
+				obj = central_take(c, grown);
+			spin_unlock_irqrestore(&c->central.lock, flags);
+			if (obj)
+				break;
+		}
+	}
+	local_lock_irqsave(&c->cpu->lock, flags);
+	this_cpu_ptr(c->cpu)->allocs++;
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (cache_want_init_on_alloc(c, gfp))
+		memset(obj, 0, c->size);
+	return obj;
+}
+
+/* Push a freed object on this CPU's array.  Local lock held. */
+static __always_inline void cache_push(struct goalloc_cache *c,
+				       struct goalloc_cpu_cache *pc, void *obj)
+{
+	if (unlikely(pc->count >= c->array_max))
+		cache_flush(c, pc, c->array_max / 2);
+	pc->objects[pc->count++] = obj;
+	pc->frees++;
+}
+
+static __always_inline void cache_free(struct goalloc_cache *c, void *obj,
+				       unsigned long ip)
+{
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags;
+
+	if (unlikely(cache_want_init_on_free(c)))
+		memset(obj, 0, c->size);
+	local_lock_irqsave(&c->cpu->lock, flags);
+	pc = this_cpu_ptr(c->cpu);
+	if (unlikely(pc->count && pc->objects[pc->count - 1] == obj))
+		goalloc_report("double free", obj, c, ip);
+	else
+		cache_push(c, pc, obj);
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+}
+
+/*
+ * Is @p the start of a live-looking object of @s?  Reports what is wrong
+ * if not.  The page map already said @s holds @p.
+ */
+static __always_inline bool span_obj_ok(struct goalloc_span *s, const void *p,
+					unsigned long ip)
+{
+	unsigned int idx = goalloc_span_obj_index(s, p);
+
+	if (likely(idx < s->nelems &&
+		   s->base + (unsigned long)idx * s->elemsize == (unsigned long)p))
+		return true;
+	goalloc_report("free of a pointer inside an object", p, s->cache, ip);
+	return false;
+}
+
+/* ---- The tiny allocator (Go's tiny blocks) ---------------------------- */
+
+static struct goalloc_tiny_block *tiny_meta_of(unsigned long block)
+{
+	struct goalloc_span *s = goalloc_span_of((void *)block);
+
+	return &s->tiny[goalloc_span_obj_index(s, (void *)block)];
+}
+
+/*
+ * Stop carving this CPU's block: drop the bias that kept it alive; if all
+ * its objects are already freed, the block goes back to the tiny cache.
+ * Local lock held.
+ */
+static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc)
+{
+	long left;
+
+	if (!pc->tiny)
+		return;
+	left = atomic_long_sub_return((GOALLOC_TINY_BIAS - pc->tiny_carved) <<
+				      GOALLOC_TINY_LIVE_SHIFT,
+				      &pc->tiny_meta->word);
+	if (!(left >> GOALLOC_TINY_LIVE_SHIFT))
+		cache_push(c, pc, (void *)pc->tiny);
+	pc->tiny = 0;
+}
+
+/* Go's tiny alignment: by the largest power of two, up to 8, in @size. */
+static __always_inline unsigned int tiny_align(unsigned int off, size_t size)
+{
+	if (!(size & 7))
+		return ALIGN(off, 8);
+	if (!(size & 3))
+		return ALIGN(off, 4);
+	if (!(size & 1))
+		return ALIGN(off, 2);
+	return off;
+}
+
+static void *tiny_alloc(size_t size, gfp_t gfp)
+{
+	struct goalloc_cache *c = goalloc_tiny_cache;
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags, block;
+	bool dirty = true;
+	unsigned int off;
+	void *p;
+
+	local_lock_irqsave(&c->cpu->lock, flags);
+	pc = this_cpu_ptr(c->cpu);
+	off = tiny_align(pc->tiny_off, size);
+	if (unlikely(!pc->tiny || off + size > GOALLOC_TINY_SIZE)) {
+		if (pc->count) {
+			block = (unsigned long)pc->objects[--pc->count];
+		} else {
+			block = (unsigned long)goalloc_span_next_free_fast(pc->span);
+			if (!block) {
+				block = (unsigned long)cache_alloc_slow(c, gfp, &flags,
+									&dirty);
+				pc = this_cpu_ptr(c->cpu);
+			}
+			if (!block) {
+				local_unlock_irqrestore(&c->cpu->lock, flags);
+				return NULL;
+			}
+		}
+		pc->allocs++;
+		tiny_retire(c, pc);
+		pc->tiny = block;
+		pc->tiny_meta = tiny_meta_of(block);
+		atomic_long_set(&pc->tiny_meta->word,
+				GOALLOC_TINY_BIAS << GOALLOC_TINY_LIVE_SHIFT);
+		pc->tiny_carved = 0;
+		off = 0;
+	}
+	p = (void *)(pc->tiny + off);
+	atomic_long_or(BIT(off) | BIT(16 + off + size - 1), &pc->tiny_meta->word);
+	pc->tiny_off = off + size;
+	pc->tiny_carved++;
+	pc->tiny_allocs++;
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (want_init_on_alloc(gfp))
+		memset(p, 0, size);
+	return p;
+}
+
+static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
+{
+	unsigned int idx = goalloc_span_obj_index(s, p);
+	unsigned long block = s->base + (unsigned long)idx * GOALLOC_TINY_SIZE;
+	struct goalloc_tiny_block *t = &s->tiny[idx];
+	unsigned long bit = BIT((unsigned long)p - block);
+	long old = atomic_long_read(&t->word), new;
+
+	do {
+		if (!(old & bit)) {
+			goalloc_report("double free or bad pointer (tiny)", p,
+				       s->cache, ip);
+			return;
+		}
+		new = (old & ~bit) - (1L << GOALLOC_TINY_LIVE_SHIFT);
+	} while (!atomic_long_try_cmpxchg(&t->word, &old, new));
+	this_cpu_inc(s->cache->cpu->tiny_frees);
+	if (!(new >> GOALLOC_TINY_LIVE_SHIFT))
+		cache_free(s->cache, (void *)block, ip);
+}
+
+/* A tiny object's size: from its start to the first end mark after it. */
+static size_t tiny_size(struct goalloc_span *s, const void *p)
+{
+	unsigned int idx = goalloc_span_obj_index(s, p);
+	unsigned long off = (unsigned long)p - s->base - idx * GOALLOC_TINY_SIZE;
+	unsigned long word = atomic_long_read(&s->tiny[idx].word);
+	unsigned long ends = (word >> 16) & 0xffff;
+
+	if (!(word & BIT(off)) || !(ends >> off))
+		return 0;
+	return __ffs(ends >> off) + 1;
+}
+
+/* ---- Large objects ---------------------------------------------------- */
+
+static void *large_alloc(size_t size, gfp_t gfp, int node)
+{
+	unsigned int npages = DIV_ROUND_UP(size, GOALLOC_PAGE_SIZE);
+	unsigned long bytes = (unsigned long)npages << GOALLOC_PAGE_SHIFT;
+	struct goalloc_span *s;
+
+	s = goalloc_span_create(NULL, bytes, npages, false, gfp, node);
+	if (!s)
+		return NULL;
+	if (s->needzero && want_init_on_alloc(gfp))
+		memset((void *)s->base, 0, bytes);
+	s->state = GOALLOC_SPAN_FULL;
+	goalloc_heap_map(s);
+	this_cpu_inc(goalloc_stats.large_allocs);
+	this_cpu_add(goalloc_stats.large_bytes, bytes);
+	return (void *)s->base;
+}
+
+static void large_free(struct goalloc_span *s, const void *p, unsigned long ip)
+{
+	unsigned long bytes = (unsigned long)s->npages << GOALLOC_PAGE_SHIFT;
+
+	if (unlikely((unsigned long)p != s->base)) {
+		goalloc_report("free of a pointer inside an object", p, NULL, ip);
+		return;
+	}
+	if (unlikely(cmpxchg(&s->state, GOALLOC_SPAN_FULL,
+			     GOALLOC_SPAN_DEAD) != GOALLOC_SPAN_FULL)) {
+		goalloc_report("double free", p, NULL, ip);
+		return;
+	}
+	if (want_init_on_free())
+		memset((void *)s->base, 0, bytes);
+	goalloc_heap_unmap(s);
+	goalloc_span_destroy(s);
+	this_cpu_inc(goalloc_stats.large_frees);
+	this_cpu_sub(goalloc_stats.large_bytes, bytes);
+}
+
+/* ---- The kmalloc-like family ------------------------------------------ */
+
+static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
+					 unsigned long ip)
+{
+	struct goalloc_cache *c;
+
+	if (likely(size - 1 < GOALLOC_MAX_SMALL_SIZE)) {
+		if (size < GOALLOC_TINY_SIZE && node == NUMA_NO_NODE)
+			return tiny_alloc(size, gfp);
+		c = goalloc_kmalloc[goalloc_size_to_class(size)];
+		if (node == NUMA_NO_NODE || node == numa_mem_id() ||
+		    !node_state(node, N_MEMORY))
+			return cache_alloc(c, gfp);
+		return cache_alloc_node(c, gfp, node);
+	}
+	if (!size)
+		return ZERO_SIZE_PTR;
+	if (unlikely(size > GOALLOC_MAX_SIZE)) {
+		if (!(gfp & __GFP_NOWARN))
+			goalloc_report("allocation larger than goalloc can serve",
+				       (void *)size, NULL, ip);
+		return NULL;
+	}
+	return large_alloc(size, gfp, node);
+}
+
+void *goalloc_malloc(size_t size, gfp_t gfp)
+{
+	return malloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC);
+
+void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
+{
+	return malloc_node(size, gfp, node, _RET_IP_);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_malloc_node, GOALLOC);
+
+void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes))) {
+		goalloc_report("calloc size overflows", (void *)size, NULL,
+			       _RET_IP_);
+		return NULL;
+	}
+	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC);
+
+static void free_checked(const void *p, unsigned long ip)
+{
+	struct goalloc_span *s;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	s = goalloc_span_of(p);
+	if (unlikely(!s)) {
+		goalloc_report("free of memory goalloc does not own", p, NULL, ip);
+		return;
+	}
+	if (unlikely(s->kind != GOALLOC_SPAN_SMALL)) {
+		large_free(s, p, ip);
+		return;
+	}
+	if (unlikely(s->cache->tiny)) {
+		tiny_free(s, p, ip);
+		return;
+	}
+	if (likely(span_obj_ok(s, p, ip)))
+		cache_free(s->cache, (void *)p, ip);
+}
+
+void goalloc_free(const void *p)
+{
+	free_checked(p, _RET_IP_);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_free, GOALLOC);
+
+static size_t obj_size(const void *p)
+{
+	struct goalloc_span *s;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	s = goalloc_span_of(p);
+	if (!s)
+		return 0;
+	if (s->kind != GOALLOC_SPAN_SMALL)
+		return (unsigned long)p == s->base ? s->elemsize : 0;
+	if (s->cache->tiny)
+		return tiny_size(s, p);
+	if (s->base + (unsigned long)goalloc_span_obj_index(s, p) * s->elemsize !=
+	    (unsigned long)p)
+		return 0;
+	return s->cache->size;
+}
+
+size_t goalloc_size(const void *p)
+{
+	return obj_size(p);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_size, GOALLOC);
+
+void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	size_t ks;
+	void *q;
+
+	if (!p || p == ZERO_SIZE_PTR)
+		return malloc_node(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
+	if (!new_size) {
+		free_checked(p, _RET_IP_);
+		return ZERO_SIZE_PTR;
+	}
+	ks = obj_size(p);
+	if (!ks) {
+		goalloc_report("realloc of memory goalloc does not own", p, NULL,
+			       _RET_IP_);
+		return NULL;
+	}
+	if (new_size <= ks) {
+		/* Zero the spare bytes, so a later growth finds them zero. */
+		if (want_init_on_alloc(gfp))
+			memset((char *)p + new_size, 0, ks - new_size);
+		return (void *)p;
+	}
+	q = malloc_node(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
+	if (!q)
+		return NULL;
+	memcpy(q, p, ks);
+	free_checked(p, _RET_IP_);
+	return q;
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_realloc, GOALLOC);
+
+/* ---- goalloc_free_rcu(): batched frees after a grace period ------------ */
+
+static void rcu_batch_start(struct goalloc_rcu_cpu *b);
+
+static void rcu_batch_done(struct rcu_head *head)
+{
+	struct goalloc_rcu_cpu *b = container_of(head, struct goalloc_rcu_cpu,
+						 rcu);
+	struct rcu_head *list, *next;
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->lock, flags);
+	list = b->inflight;
+	b->inflight = NULL;
+	b->busy = false;
+	if (b->pending)
+		rcu_batch_start(b);
+	spin_unlock_irqrestore(&b->lock, flags);
+
+	for (; list; list = next) {
+		struct goalloc_span *s = goalloc_span_of(list);
+
+		next = list->next;
+		if (s->kind == GOALLOC_SPAN_SMALL)
+			free_checked((void *)(s->base + (unsigned long)s->elemsize *
+					      goalloc_span_obj_index(s, list)), 0);
+		else
+			free_checked((void *)s->base, 0);
+	}
+}
+
+/* Move the pending objects under a grace period.  Batch lock held. */
+static void rcu_batch_start(struct goalloc_rcu_cpu *b)
+{
+	if (b->busy || !b->pending)
+		return;
+	b->busy = true;
+	b->inflight = b->pending;
+	b->pending = NULL;
+	b->npending = 0;
+	call_rcu(&b->rcu, rcu_batch_done);
+}
+
+static void rcu_batch_timer(struct timer_list *t)
+{
+	struct goalloc_rcu_cpu *b = from_timer(b, t, timer);
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->lock, flags);
+	rcu_batch_start(b);
+	spin_unlock_irqrestore(&b->lock, flags);
+}
+
+void __goalloc_free_rcu(struct rcu_head *head)
+{
+	struct goalloc_span *s = goalloc_span_of(head);
+	struct goalloc_rcu_cpu *b;
+	unsigned long flags;
+
+	if (unlikely(!s)) {
+		goalloc_report("free_rcu of memory goalloc does not own", head,
+			       NULL, _RET_IP_);
+		return;
+	}
+	local_irq_save(flags);
+	b = this_cpu_ptr(&goalloc_rcu);
+	spin_lock(&b->lock);
+	head->next = b->pending;
+	b->pending = head;
+	if (++b->npending >= GOALLOC_RCU_BATCH)
+		rcu_batch_start(b);
+	else if (!timer_pending(&b->timer))
+		mod_timer(&b->timer, jiffies + GOALLOC_RCU_DELAY);
+	spin_unlock(&b->lock);
+	local_irq_restore(flags);
+}
+EXPORT_SYMBOL_NS_GPL(__goalloc_free_rcu, GOALLOC);
+
+void goalloc_rcu_barrier(void)
+{
+	bool again;
+	int cpu;
+
+	do {
+		again = false;
+		for_each_possible_cpu(cpu) {
+			struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
+			unsigned long flags;
+
+			spin_lock_irqsave(&b->lock, flags);
+			rcu_batch_start(b);
+			again |= b->busy;
+			spin_unlock_irqrestore(&b->lock, flags);
+		}
+		if (again)
+			rcu_barrier();
+	} while (again);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_rcu_barrier, GOALLOC);
+
+/* ---- Caches ------------------------------------------------------------ */
+
+/* Go's rule for the pages of a span: the tail left over is at most 1/8. */
+static unsigned int span_pages_for(unsigned int size)
+{
+	unsigned int npages, best = 1;
+	unsigned long best_waste = ULONG_MAX;
+
+	if (size > GOALLOC_MAX_SMALL_SIZE)
+		return DIV_ROUND_UP(size, GOALLOC_PAGE_SIZE);
+	/*
+	 * Up to 16 pages (128 KiB), which keeps Go's multiply-and-shift
+	 * index exact for every object size up to 32 KiB.
+	 */
+	for (npages = 1; npages <= 16; npages++) {
+		unsigned long span = (unsigned long)npages << GOALLOC_PAGE_SHIFT;
+		unsigned long tail = span % size;
+
+		if (tail <= span / 8)
+			return npages;
+		if (tail * 16 / span < best_waste) {
+			best_waste = tail * 16 / span;
+			best = npages;
+		}
+	}
+	return best;
+}
+
+static struct goalloc_cache *cache_new(const char *name, unsigned int size,
+				       unsigned int npages, unsigned int flags,
+				       void (*ctor)(void *))
+{
+	unsigned int array_max = clamp(GOALLOC_ARRAY_BYTES / size,
+				       GOALLOC_ARRAY_MIN, GOALLOC_ARRAY_MAX);
+	struct goalloc_cache *c;
+	int cpu;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->cpu = __alloc_percpu(sizeof(*c->cpu) + array_max * sizeof(void *),
+				__alignof__(struct goalloc_cpu_cache));
+	if (!c->cpu) {
+		kfree(c);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu) {
+		struct goalloc_cpu_cache *pc = per_cpu_ptr(c->cpu, cpu);
+
+		local_lock_init(&pc->lock);
+		pc->span = &goalloc_empty_span;
+	}
+	c->size = size;
+	c->array_max = array_max;
+	c->npages = npages;
+	c->flags = flags;
+	c->ctor = ctor;
+	spin_lock_init(&c->central.lock);
+	INIT_LIST_HEAD(&c->central.partial);
+	INIT_LIST_HEAD(&c->central.full);
+	INIT_LIST_HEAD(&c->list);
+	strscpy(c->name, name, sizeof(c->name));
+	return c;
+}
+
+/* Free a cache whose spans are all gone. */
+static void cache_free_struct(struct goalloc_cache *c)
+{
+	free_percpu(c->cpu);
+	kfree(c);
+}
+
+struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
+					   unsigned int align, unsigned int flags,
+					   void (*ctor)(void *))
+{
+	struct goalloc_cache *c;
+	unsigned long irqflags;
+
+	if (!name || !size || size > GOALLOC_MAX_SIZE ||
+	    (align & (align - 1)) || align > GOALLOC_PAGE_SIZE ||
+	    (flags & ~(GOALLOC_HWCACHE_ALIGN | GOALLOC_TYPESAFE_BY_RCU)))
+		return NULL;
+	align = max(align, 8U);
+	if (flags & GOALLOC_HWCACHE_ALIGN)
+		align = max_t(unsigned int, align, cache_line_size());
+	size = ALIGN(size, align);
+	if (size > GOALLOC_MAX_SIZE)
+		return NULL;
+	c = cache_new(name, size, span_pages_for(size), flags, ctor);
+	if (!c)
+		return NULL;
+	mutex_lock(&goalloc_caches_mutex);
+	spin_lock_irqsave(&goalloc_caches_lock, irqflags);
+	list_add_tail(&c->list, &goalloc_caches);
+	spin_unlock_irqrestore(&goalloc_caches_lock, irqflags);
+	mutex_unlock(&goalloc_caches_mutex);
+	return c;
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_create, GOALLOC);
+
+/* Live objects of a drained cache, counted over its spans. */
+static unsigned long cache_live(struct goalloc_cache *c)
+{
+	struct goalloc_span *s;
+	unsigned long flags, live = 0;
+
+	spin_lock_irqsave(&c->central.lock, flags);
+	list_for_each_entry(s, &c->central.partial, list)
+		live += goalloc_span_live(s);
+	list_for_each_entry(s, &c->central.full, list)
+		live += goalloc_span_live(s);
+	spin_unlock_irqrestore(&c->central.lock, flags);
+	return live;
+}
+
+void goalloc_cache_destroy(struct goalloc_cache *c)
+{
+	unsigned long flags, live;
+
+	if (!c)
+		return;
+	if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
+		goalloc_rcu_barrier();
+	mutex_lock(&goalloc_caches_mutex);
+	cache_drain(c);
+	live = cache_live(c);
+	if (live) {
+		/* Keep it all: someone may still use the objects. */
+		mutex_unlock(&goalloc_caches_mutex);
+		atomic_long_inc(&goalloc_misuse);
+		pr_err("cache %s destroyed with %lu objects still allocated; its memory is leaked\n",
+		       c->name, live);
+		return;
+	}
+	spin_lock_irqsave(&goalloc_caches_lock, flags);
+	list_del(&c->list);
+	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
+	mutex_unlock(&goalloc_caches_mutex);
+	if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
+		rcu_barrier();
+	cache_free_struct(c);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC);
+
+void *goalloc_cache_alloc(struct goalloc_cache *c, gfp_t gfp)
+{
+	return cache_alloc(c, gfp);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
+
+void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
+{
+	if (node == NUMA_NO_NODE || node == numa_mem_id() ||
+	    !node_state(node, N_MEMORY))
+		return cache_alloc(c, gfp);
+	return cache_alloc_node(c, gfp, node);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
+
+void goalloc_cache_free(struct goalloc_cache *c, void *obj)
+{
+	struct goalloc_span *s;
+
+	if (unlikely(!obj))
+		return;
+	s = goalloc_span_of(obj);
+	if (unlikely(!s || s->cache != c)) {
+		goalloc_report(s ? "free to the wrong cache" :
+			       "free of memory goalloc does not own",
+			       obj, c, _RET_IP_);
+		return;
+	}
+	if (likely(span_obj_ok(s, obj, _RET_IP_)))
+		cache_free(c, obj, _RET_IP_);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC);
+
+int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
+			     void **objs)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		objs[i] = cache_alloc(c, gfp);
+		if (unlikely(!objs[i])) {
+			goalloc_cache_free_bulk(c, i, objs);
+			return 0;
+		}
+	}
+	return (int)nr;
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_bulk, GOALLOC);
+
+void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		goalloc_cache_free(c, objs[i]);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_free_bulk, GOALLOC);
+
+int goalloc_cache_shrink(struct goalloc_cache *c)
+{
+	mutex_lock(&goalloc_caches_mutex);
+	cache_drain(c);
+	mutex_unlock(&goalloc_caches_mutex);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_shrink, GOALLOC);
+
+unsigned int goalloc_cache_size(struct goalloc_cache *c)
+{
+	return c->size;
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_size, GOALLOC);
+
+static void drain_all(void)
+{
+	struct goalloc_cache *c;
+	unsigned int i;
+
+	mutex_lock(&goalloc_caches_mutex);
+	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
+		cache_drain(goalloc_kmalloc[i]);
+	list_for_each_entry(c, &goalloc_caches, list)
+		cache_drain(c);
+	mutex_unlock(&goalloc_caches_mutex);
+}
+
+unsigned long goalloc_reclaim(void)
+{
+	drain_all();
+	goalloc_rcu_barrier();
+	drain_all();
+	return goalloc_heap_release(0);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_reclaim, GOALLOC);
+
+unsigned long goalloc_misuse_count(void)
+{
+	return atomic_long_read(&goalloc_misuse);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_misuse_count, GOALLOC);
+
+/* ---- Statistics -------------------------------------------------------- */
+
+struct cache_counts {
+	unsigned long allocs, frees, tiny_allocs, tiny_frees;
+};
+
+static void cache_sum(struct goalloc_cache *c, struct cache_counts *n)
+{
+	int cpu;
+
+	memset(n, 0, sizeof(*n));
+	for_each_possible_cpu(cpu) {
+		struct goalloc_cpu_cache *pc = per_cpu_ptr(c->cpu, cpu);
+
+		n->allocs += READ_ONCE(pc->allocs);
+		n->frees += READ_ONCE(pc->frees);
+		n->tiny_allocs += READ_ONCE(pc->tiny_allocs);
+		n->tiny_frees += READ_ONCE(pc->tiny_frees);
+	}
+}
+
+void goalloc_read_memstats(struct goalloc_memstats *ms)
+{
+	struct goalloc_heap_stats hs;
+	struct goalloc_cache *c;
+	struct cache_counts n;
+	unsigned long flags;
+	unsigned int i;
+	int cpu;
+
+	memset(ms, 0, sizeof(*ms));
+	for (i = 1; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
+		cache_sum(goalloc_kmalloc[i], &n);
+		ms->by_size[i].size = goalloc_class_to_size[i];
+		ms->by_size[i].mallocs = n.allocs;
+		ms->by_size[i].frees = n.frees;
+		ms->mallocs += n.allocs;
+		ms->frees += n.frees;
+		ms->heap_alloc += (n.allocs - n.frees) * goalloc_class_to_size[i];
+	}
+	cache_sum(goalloc_tiny_cache, &n);
+	ms->tiny_allocs = n.tiny_allocs;
+	ms->mallocs += n.tiny_allocs;
+	ms->frees += n.tiny_frees;
+	ms->heap_alloc += (n.allocs - n.frees) * GOALLOC_TINY_SIZE;
+
+	spin_lock_irqsave(&goalloc_caches_lock, flags);
+	list_for_each_entry(c, &goalloc_caches, list) {
+		cache_sum(c, &n);
+		ms->mallocs += n.allocs;
+		ms->frees += n.frees;
+		ms->heap_alloc += (n.allocs - n.frees) * c->size;
+	}
+	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
+
+	for_each_possible_cpu(cpu) {
+		struct goalloc_pcpu_stats *st = per_cpu_ptr(&goalloc_stats, cpu);
+
+		ms->mallocs += READ_ONCE(st->large_allocs);
+		ms->frees += READ_ONCE(st->large_frees);
+		ms->heap_alloc += READ_ONCE(st->large_bytes);
+		ms->large_objects += READ_ONCE(st->large_allocs) -
+				     READ_ONCE(st->large_frees);
+	}
+	goalloc_heap_read_stats(&hs);
+	ms->heap_sys = hs.sys;
+	ms->heap_inuse = hs.inuse;
+	ms->heap_idle = hs.sys - hs.inuse;
+	ms->heap_released = hs.released;
+	ms->arenas = hs.arenas;
+	ms->heap_objects = ms->mallocs - ms->frees;
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_read_memstats, GOALLOC);
+
+/* ---- Memory pressure, CPU hotplug -------------------------------------- */
+
+static void drain_workfn(struct work_struct *work)
+{
+	drain_all();
+	goalloc_heap_release(0);
+}
+static DECLARE_WORK(drain_work, drain_workfn);
+
+static unsigned long goalloc_shrink_count(struct shrinker *sh,
+					  struct shrink_control *sc)
+{
+	struct goalloc_heap_stats hs;
+
+	goalloc_heap_read_stats(&hs);
+	return hs.free_arenas << GOALLOC_ARENA_ORDER;
+}
+
+static unsigned long goalloc_shrink_scan(struct shrinker *sh,
+					 struct shrink_control *sc)
+{
+	/* Arrays are drained by a work: on_each_cpu() may not run here. */
+	schedule_work(&drain_work);
+	return goalloc_heap_release(0) >> PAGE_SHIFT;
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static struct shrinker *goalloc_shrinker;
+
+static int shrinker_setup(void)
+{
+	goalloc_shrinker = shrinker_alloc(0, "goalloc");
+	if (!goalloc_shrinker)
+		return -ENOMEM;
+	goalloc_shrinker->count_objects = goalloc_shrink_count;
+	goalloc_shrinker->scan_objects = goalloc_shrink_scan;
+	shrinker_register(goalloc_shrinker);
+	return 0;
+}
+
+static void shrinker_teardown(void)
+{
+	shrinker_free(goalloc_shrinker);
+}
+#else
+static struct shrinker goalloc_shrinker = {
+	.count_objects = goalloc_shrink_count,
+	.scan_objects = goalloc_shrink_scan,
+	.seeks = DEFAULT_SEEKS,
+};
+
+static int shrinker_setup(void)
+{
+	return register_shrinker(&goalloc_shrinker, "goalloc");
+}
+
+static void shrinker_teardown(void)
+{
+	unregister_shrinker(&goalloc_shrinker);
+}
+#endif
+
+/* A CPU went offline: give its objects and spans back to the caches. */
+static int goalloc_cpu_dead(unsigned int cpu)
+{
+	struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
+	struct goalloc_cache *c;
+	unsigned long flags;
+	unsigned int i;
+
+	mutex_lock(&goalloc_caches_mutex);
+	local_irq_save(flags);
+	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
+		c = goalloc_kmalloc[i];
+		cache_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+	}
+	list_for_each_entry(c, &goalloc_caches, list)
+		cache_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+	local_irq_restore(flags);
+	mutex_unlock(&goalloc_caches_mutex);
+
+	spin_lock_irqsave(&b->lock, flags);
+	rcu_batch_start(b);
+	spin_unlock_irqrestore(&b->lock, flags);
+	return 0;
+}
+
+/* ---- debugfs and module life ------------------------------------------ */
+
 static int classes_show(struct seq_file *m, void *v)
 {
 	unsigned int c;
@@ -34,19 +1427,145 @@ static int classes_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(classes);
 
+static int memstats_show(struct seq_file *m, void *v)
+{
+	struct goalloc_memstats *ms = kmalloc(sizeof(*ms), GFP_KERNEL);
+
+	if (!ms)
+		return -ENOMEM;
+	goalloc_read_memstats(ms);
+	seq_printf(m, "HeapAlloc %llu\nHeapSys %llu\nHeapIdle %llu\n"
+		   "HeapInuse %llu\nHeapReleased %llu\nHeapObjects %llu\n"
+		   "Mallocs %llu\nFrees %llu\nTinyAllocs %llu\nArenas %llu\n"
+		   "LargeObjects %llu\n",
+		   ms->heap_alloc, ms->heap_sys, ms->heap_idle, ms->heap_inuse,
+		   ms->heap_released, ms->heap_objects, ms->mallocs, ms->frees,
+		   ms->tiny_allocs, ms->arenas, ms->large_objects);
+	kfree(ms);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(memstats);
+
+static void destroy_builtin_caches(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
+		if (goalloc_kmalloc[i])
+			cache_free_struct(goalloc_kmalloc[i]);
+		goalloc_kmalloc[i] = NULL;
+	}
+}
+
+static int __init create_builtin_caches(void)
+{
+	char name[GOALLOC_NAME_LEN];
+	unsigned int i;
+
+	for (i = 1; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
+		snprintf(name, sizeof(name), "goalloc-%u",
+			 goalloc_class_to_size[i]);
+		goalloc_kmalloc[i] = cache_new(name, goalloc_class_to_size[i],
+					       goalloc_class_to_npages[i], 0, NULL);
+		if (!goalloc_kmalloc[i])
+			return -ENOMEM;
+	}
+	goalloc_tiny_cache = cache_new("goalloc-tiny", GOALLOC_TINY_SIZE,
+				       goalloc_class_to_npages[GOALLOC_TINY_SIZE_CLASS],
+				       0, NULL);
+	if (!goalloc_tiny_cache)
+		return -ENOMEM;
+	goalloc_tiny_cache->tiny = true;
+	return 0;
+}
+
+/*
+ * Free every span of every cache, live objects or not: the module is
+ * going, and so are all its users.
+ */
+static void release_everything(void)
+{
+	struct goalloc_cache *c, *tmp;
+	unsigned int i;
+
+	drain_all();
+	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
+		LIST_HEAD(release);
+
+		c = goalloc_kmalloc[i];
+		list_splice_init(&c->central.partial, &release);
+		list_splice_init(&c->central.full, &release);
+		release_spans(c, &release);
+	}
+	list_for_each_entry_safe(c, tmp, &goalloc_caches, list) {
+		LIST_HEAD(release);
+
+		list_splice_init(&c->central.partial, &release);
+		list_splice_init(&c->central.full, &release);
+		release_spans(c, &release);
+		list_del(&c->list);
+		cache_free_struct(c);
+	}
+}
+
 static int __init goalloc_init(void)
 {
+	int cpu, ret;
+
+	for_each_possible_cpu(cpu) {
+		struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
+
+		spin_lock_init(&b->lock);
+		timer_setup(&b->timer, rcu_batch_timer, 0);
+	}
+	ret = goalloc_heap_init();
+	if (ret)
+		return ret;
+	ret = create_builtin_caches();
+	if (ret)
+		goto fail_caches;
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "goalloc:dead",
+					NULL, goalloc_cpu_dead);
+	if (ret < 0)
+		goto fail_caches;
+	goalloc_cpuhp_state = ret;
+	ret = shrinker_setup();
+	if (ret)
+		goto fail_shrinker;
+
 	goalloc_debugfs = debugfs_create_dir("goalloc", NULL);
 	debugfs_create_file("classes", 0444, goalloc_debugfs, NULL,
 			    &classes_fops);
-	pr_info("loaded: %u size classes, %lu-byte pages\n",
-		GOALLOC_NUM_SIZE_CLASSES - 1, GOALLOC_PAGE_SIZE);
+	debugfs_create_file("memstats", 0444, goalloc_debugfs, NULL,
+			    &memstats_fops);
+	pr_info("loaded: %u size classes, %lu-byte pages, %lu-byte arenas\n",
+		GOALLOC_NUM_SIZE_CLASSES - 1, GOALLOC_PAGE_SIZE,
+		GOALLOC_ARENA_SIZE);
 	return 0;
+
+fail_shrinker:
+	cpuhp_remove_state_nocalls(goalloc_cpuhp_state);
+fail_caches:
+	destroy_builtin_caches();
+	goalloc_heap_exit();
+	return ret;
 }
 
 static void __exit goalloc_exit(void)
 {
+	int cpu;
+
 	debugfs_remove_recursive(goalloc_debugfs);
+	shrinker_teardown();
+	cancel_work_sync(&drain_work);
+	cpuhp_remove_state_nocalls(goalloc_cpuhp_state);
+	goalloc_rcu_barrier();
+	for_each_possible_cpu(cpu)
+		timer_delete_sync(&per_cpu_ptr(&goalloc_rcu, cpu)->timer);
+	release_everything();
+	rcu_barrier();
+	destroy_builtin_caches();
+	goalloc_heap_exit();
 }
 
 module_init(goalloc_init);

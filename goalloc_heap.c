@@ -1,1 +1,531 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * goalloc's page heap: Go's mheap and page allocator, fed by the buddy
+ * allocator.
+ *
+ * Memory comes in arenas: naturally aligned 4 MiB chunks (order
+ * GOALLOC_ARENA_ORDER) from goalloc_pages_alloc().  When memory is too
+ * fragmented for that, the heap takes a smaller order instead, down to what
+ * the request needs, quietly (__GFP_NOWARN): an arena is any naturally
+ * aligned chunk of at most 4 MiB.  Each arena tracks its 8 KiB goalloc
+ * pages in a bitmap (1 = in a span) with Go's free-run summary (free pages
+ * at the start, the longest free run, free pages at the end: Go's
+ * pallocSum), and a span's pages are a run found address-ordered first fit
+ * over the arenas of the wanted node, lowest address first, as Go's
+ * pageAlloc finds them.  A large object of half an arena or more gets a
+ * naturally aligned chunk of its own, which goes straight back to the buddy
+ * allocator when it is freed.
+ *
+ * The page map answers "which span holds this address?" for a free
+ * without a lock (Go's spanOf): a radix tree indexed by the address's
+ * offset in the direct map, whose leaves cover one 4 MiB slot each with
+ * one span pointer per goalloc page.  Leaves are made when an arena or
+ * chunk is first placed in their slot and stay until the module goes, so
+ * a lookup never races with a leaf being freed; a span's entries are set
+ * (release) once the span is fully made and cleared before it is freed.
+ *
+ * Fresh memory needs no clearing: arenas come zeroed from the buddy
+ * allocator, and each arena keeps Go's zeroedBase, the page index below
+ * which pages may have been used; a span above it starts with needzero
+ * clear.
+ *
+ * Giving memory back (Go's scavenger): an arena left without spans stays
+ * for reuse; a delayed work gives the free arenas beyond
+ * goalloc_arena_reserve back to the buddy allocator, and under memory
+ * pressure the shrinker (in goalloc.c) gives back all of them.
+ *
+ * Locking: heap_lock (irq-safe, it is taken from any context) guards the
+ * arena lists, every arena's bitmap and summary, and the statistics.  It
+ * is the innermost lock of goalloc: nothing else is taken under it, and
+ * the page allocator is never called under it.  The page map is written
+ * under it and read without it.
+ */
+#define pr_fmt(fmt) "goalloc: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "goalloc_heap.h"
+
+/**
+ * struct goalloc_arena - a naturally aligned chunk of goalloc pages
+ * @base: first byte
+ * @order: kernel page order of the chunk
+ * @npages: goalloc pages in it (512 for a full 4 MiB arena)
+ * @nid: NUMA node of its memory
+ * @nfree: pages in no span
+ * @zeroed_base: pages at or above this index were never used (Go's
+ *	zeroedBase)
+ * @sum_start: free pages at the start (Go's pallocSum start)
+ * @sum_max: longest run of free pages
+ * @sum_end: free pages at the end
+ * @list: the node's arena list, by address
+ * @used: 1 = page in a span
+ */
+struct goalloc_arena {
+	unsigned long base;
+	unsigned int order;
+	unsigned int npages;
+	int nid;
+	unsigned int nfree;
+	unsigned int zeroed_base;
+	u16 sum_start, sum_max, sum_end;
+	struct list_head list;
+	DECLARE_BITMAP(used, GOALLOC_ARENA_PAGES);
+};
+
+unsigned int goalloc_arena_reserve = 2;
+module_param_named(arena_reserve, goalloc_arena_reserve, uint, 0644);
+MODULE_PARM_DESC(arena_reserve,
+		 "free 4 MiB arenas kept for reuse by the background release");
+
+static DEFINE_SPINLOCK(heap_lock);
+static struct list_head heap_arenas[MAX_NUMNODES];
+static struct goalloc_heap_stats heap_stats;
+
+struct goalloc_map_leaf ***goalloc_map_l1;
+unsigned long goalloc_map_limit;
+unsigned long goalloc_map_base;
+static unsigned long map_l1_entries;
+
+static void heap_release_workfn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(heap_release_work, heap_release_workfn);
+
+/* Recompute an arena's free-run summary from its bitmap (512 bits). */
+static void arena_summarize(struct goalloc_arena *a)
+{
+	unsigned int n = a->npages, pos = 0, max = 0, last;
+
+	while (pos < n) {
+		unsigned int free = find_next_zero_bit(a->used, n, pos);
+		unsigned int used;
+
+		if (free >= n)
+			break;
+		used = find_next_bit(a->used, n, free);
+		max = max(max, used - free);
+		pos = used;
+	}
+	last = find_last_bit(a->used, n);
+	a->sum_start = find_first_bit(a->used, n);
+	a->sum_max = max;
+	a->sum_end = last >= n ? n : n - 1 - last;
+}
+
+/* First fit in one arena: the lowest run of @npages free pages, or -1. */
+static int arena_find_run(struct goalloc_arena *a, unsigned int npages)
+{
+	unsigned int n = a->npages, start = 0;
+
+	if (a->sum_max < npages)
+		return -1;
+	while (start < n) {
+		unsigned int end;
+
+		start = find_next_zero_bit(a->used, n, start);
+		if (start >= n)
+			break;
+		end = find_next_bit(a->used, n, start);
+		if (end - start >= npages)
+			return start;
+		start = end;
+	}
+	return -1;
+}
+
+static struct goalloc_map_leaf **map_l2_slot(unsigned long addr)
+{
+	unsigned long off = addr - goalloc_map_base;
+
+	return &goalloc_map_l1[off >> (GOALLOC_ARENA_SHIFT + GOALLOC_MAP_L2_BITS)]
+		[(off >> GOALLOC_ARENA_SHIFT) & ((1UL << GOALLOC_MAP_L2_BITS) - 1)];
+}
+
+static struct goalloc_map_leaf *map_leaf(unsigned long addr)
+{
+	return *map_l2_slot(addr);
+}
+
+/*
+ * Make sure the map has a leaf for the 4 MiB slot of @addr.  Called
+ * without heap_lock (it allocates with the caller's @gfp); the new nodes
+ * are published under heap_lock, and a racing loser frees its copy.
+ */
+static int map_prepare(unsigned long addr, gfp_t gfp)
+{
+	unsigned long off = addr - goalloc_map_base;
+	unsigned long i1 = off >> (GOALLOC_ARENA_SHIFT + GOALLOC_MAP_L2_BITS);
+	struct goalloc_map_leaf **l2 = NULL, *leaf = NULL;
+	unsigned long flags;
+
+	if (off >= goalloc_map_limit)
+		return -EINVAL;
+	gfp &= ~__GFP_ZERO;
+	if (!READ_ONCE(goalloc_map_l1[i1])) {
+		l2 = kcalloc(1UL << GOALLOC_MAP_L2_BITS, sizeof(*l2), gfp);
+		if (!l2)
+			return -ENOMEM;
+	}
+	if (!l2 && READ_ONCE(*map_l2_slot(addr)))
+		return 0;
+	leaf = kzalloc(sizeof(*leaf), gfp);
+	if (!leaf) {
+		kfree(l2);
+		return -ENOMEM;
+	}
+	spin_lock_irqsave(&heap_lock, flags);
+	if (l2 && !goalloc_map_l1[i1]) {
+		smp_store_release(&goalloc_map_l1[i1], l2);
+		l2 = NULL;
+	}
+	if (!*map_l2_slot(addr)) {
+		smp_store_release(map_l2_slot(addr), leaf);
+		leaf = NULL;
+	}
+	spin_unlock_irqrestore(&heap_lock, flags);
+	kfree(l2);
+	kfree(leaf);
+	return 0;
+}
+
+/*
+ * Take a new arena from the page allocator: 4 MiB if it can be had,
+ * otherwise the largest order down to @min_order.  Only the last try may
+ * block or retry hard, and none warns: failing is goalloc's to report.
+ */
+static struct goalloc_arena *arena_create(unsigned int min_order, gfp_t gfp,
+					  int nid)
+{
+	struct goalloc_arena *a;
+	unsigned int order;
+	void *addr = NULL;
+
+	a = kzalloc_node(sizeof(*a), gfp & ~__GFP_ZERO, nid);
+	if (!a)
+		return NULL;
+	for (order = GOALLOC_ARENA_ORDER; order >= min_order; order--) {
+		gfp_t try = gfp | __GFP_NOWARN | __GFP_ZERO;
+
+		if (order > min_order)
+			try = (try | __GFP_NORETRY) & ~__GFP_DIRECT_RECLAIM;
+		addr = goalloc_pages_alloc(order, try, nid);
+		if (addr)
+			break;
+	}
+	if (!addr)
+		goto fail;
+	if (map_prepare((unsigned long)addr, gfp)) {
+		goalloc_pages_free(addr, order);
+		goto fail;
+	}
+	a->base = (unsigned long)addr;
+	a->order = order;
+	a->npages = 1U << (order - GOALLOC_PAGE_ORDER);
+	a->nfree = a->npages;
+	a->nid = goalloc_pages_nid(addr);
+	a->sum_start = a->sum_max = a->sum_end = a->npages;
+	INIT_LIST_HEAD(&a->list);
+	return a;
+fail:
+	kfree(a);
+	return NULL;
+}
+
+/* Insert an arena into its node's list, keeping address order. */
+static void arena_insert(struct goalloc_arena *a)
+{
+	struct list_head *head = &heap_arenas[a->nid], *pos = head;
+	struct goalloc_arena *b;
+
+	list_for_each_entry(b, head, list) {
+		if (b->base > a->base) {
+			pos = &b->list;
+			break;
+		}
+	}
+	list_add_tail(&a->list, pos);
+	heap_stats.arenas++;
+	heap_stats.free_arenas++;
+	heap_stats.arena_grows++;
+	heap_stats.sys += PAGE_SIZE << a->order;
+	if (a->order != GOALLOC_ARENA_ORDER)
+		heap_stats.fallbacks++;
+}
+
+/* Place @s in pages [@first, @first + s->npages) of @a.  heap_lock held. */
+static void arena_take(struct goalloc_arena *a, struct goalloc_span *s,
+		       unsigned int first)
+{
+	if (a->nfree == a->npages)
+		heap_stats.free_arenas--;
+	bitmap_set(a->used, first, s->npages);
+	a->nfree -= s->npages;
+	arena_summarize(a);
+	s->arena = a;
+	s->base = a->base + ((unsigned long)first << GOALLOC_PAGE_SHIFT);
+	s->nid = a->nid;
+	s->needzero = first < a->zeroed_base;
+	a->zeroed_base = max(a->zeroed_base, first + s->npages);
+	heap_stats.inuse += (unsigned long)s->npages << GOALLOC_PAGE_SHIFT;
+}
+
+/* First fit over the arenas of @nid.  heap_lock held. */
+static bool heap_find(struct goalloc_span *s, int nid)
+{
+	struct goalloc_arena *a;
+
+	list_for_each_entry(a, &heap_arenas[nid], list) {
+		int first = arena_find_run(a, s->npages);
+
+		if (first >= 0) {
+			arena_take(a, s, first);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int heap_alloc_chunk(struct goalloc_span *s, gfp_t gfp, int nid)
+{
+	unsigned int order = get_order((size_t)s->npages << GOALLOC_PAGE_SHIFT);
+	unsigned long flags;
+	void *addr;
+
+	addr = goalloc_pages_alloc(order, gfp | __GFP_NOWARN, nid);
+	if (!addr)
+		return -ENOMEM;
+	if (map_prepare((unsigned long)addr, gfp)) {
+		goalloc_pages_free(addr, order);
+		return -ENOMEM;
+	}
+	s->base = (unsigned long)addr;
+	s->arena = NULL;
+	s->nid = goalloc_pages_nid(addr);
+	s->needzero = true;
+	spin_lock_irqsave(&heap_lock, flags);
+	heap_stats.chunks++;
+	heap_stats.sys += PAGE_SIZE << order;
+	heap_stats.inuse += PAGE_SIZE << order;
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return 0;
+}
+
+/**
+ * goalloc_heap_alloc() - find pages for a span (Go's mheap.alloc)
+ * @s: the span; @s->npages and @s->kind say what it needs
+ * @gfp: the caller's allocation flags, used to grow the heap
+ * @nid: the node, or NUMA_NO_NODE for this CPU's
+ *
+ * Sets @s->base, @s->arena, @s->nid and @s->needzero.  Does not publish the
+ * span in the page map: goalloc_heap_map() does, once the span is made.
+ * Sleeps only if @gfp allows it.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int goalloc_heap_alloc(struct goalloc_span *s, gfp_t gfp, int nid)
+{
+	struct goalloc_arena *a;
+	unsigned long flags;
+
+	if (nid == NUMA_NO_NODE || !node_state(nid, N_MEMORY))
+		nid = numa_mem_id();
+	if (s->kind == GOALLOC_SPAN_CHUNK)
+		return heap_alloc_chunk(s, gfp, nid);
+
+	spin_lock_irqsave(&heap_lock, flags);
+	if (heap_find(s, nid)) {
+		spin_unlock_irqrestore(&heap_lock, flags);
+		return 0;
+	}
+	spin_unlock_irqrestore(&heap_lock, flags);
+
+	a = arena_create(GOALLOC_PAGE_ORDER + order_base_2(s->npages), gfp, nid);
+	if (!a)
+		return -ENOMEM;
+	spin_lock_irqsave(&heap_lock, flags);
+	arena_insert(a);
+	/*
+	 * First fit again: pages freed meanwhile at lower addresses win; the
+	 * new arena, free and large enough, is there if none did.
+	 */
+	heap_find(s, a->nid);
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return 0;
+}
+
+/* Schedule the background release if more arenas are free than it keeps. */
+static void heap_kick_release(void)
+{
+	if (heap_stats.free_arenas > READ_ONCE(goalloc_arena_reserve))
+		schedule_delayed_work(&heap_release_work, HZ);
+}
+
+/**
+ * goalloc_heap_free() - give a span's pages back to the heap
+ * @s: the span, already unmapped (goalloc_heap_unmap())
+ *
+ * Arena pages stay in the arena; a chunk goes back to the page allocator.
+ */
+void goalloc_heap_free(struct goalloc_span *s)
+{
+	unsigned long bytes = (unsigned long)s->npages << GOALLOC_PAGE_SHIFT;
+	struct goalloc_arena *a = s->arena;
+	unsigned long flags;
+
+	if (!a) {
+		unsigned int order = get_order(bytes);
+
+		goalloc_pages_free((void *)s->base, order);
+		spin_lock_irqsave(&heap_lock, flags);
+		heap_stats.chunks--;
+		heap_stats.sys -= PAGE_SIZE << order;
+		heap_stats.inuse -= PAGE_SIZE << order;
+		heap_stats.released += PAGE_SIZE << order;
+		spin_unlock_irqrestore(&heap_lock, flags);
+		return;
+	}
+	spin_lock_irqsave(&heap_lock, flags);
+	bitmap_clear(a->used, (s->base - a->base) >> GOALLOC_PAGE_SHIFT,
+		     s->npages);
+	a->nfree += s->npages;
+	arena_summarize(a);
+	heap_stats.inuse -= bytes;
+	if (a->nfree == a->npages) {
+		heap_stats.free_arenas++;
+		heap_kick_release();
+	}
+	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+/**
+ * goalloc_heap_map() - publish a made span in the page map
+ * @s: the span
+ */
+void goalloc_heap_map(struct goalloc_span *s)
+{
+	unsigned long addr = s->base, end;
+
+	end = addr + ((unsigned long)s->npages << GOALLOC_PAGE_SHIFT);
+	for (; addr < end; addr += GOALLOC_PAGE_SIZE)
+		smp_store_release(&map_leaf(addr)->spans[(addr >> GOALLOC_PAGE_SHIFT) &
+			(GOALLOC_ARENA_PAGES - 1)], s);
+}
+
+/**
+ * goalloc_heap_unmap() - take a span out of the page map
+ * @s: the span
+ *
+ * After this, goalloc_span_of() no longer finds @s.
+ */
+void goalloc_heap_unmap(struct goalloc_span *s)
+{
+	unsigned long addr = s->base, end;
+
+	end = addr + ((unsigned long)s->npages << GOALLOC_PAGE_SHIFT);
+	for (; addr < end; addr += GOALLOC_PAGE_SIZE)
+		WRITE_ONCE(map_leaf(addr)->spans[(addr >> GOALLOC_PAGE_SHIFT) &
+			   (GOALLOC_ARENA_PAGES - 1)], NULL);
+}
+
+/**
+ * goalloc_heap_release() - give free arenas back to the page allocator
+ * @keep: free arenas to keep
+ *
+ * Return: bytes given back.
+ */
+unsigned long goalloc_heap_release(unsigned int keep)
+{
+	struct goalloc_arena *a, *tmp;
+	unsigned long flags, bytes = 0;
+	LIST_HEAD(victims);
+	int nid;
+
+	spin_lock_irqsave(&heap_lock, flags);
+	for_each_node(nid) {
+		list_for_each_entry_safe_reverse(a, tmp, &heap_arenas[nid], list) {
+			if (heap_stats.free_arenas <= keep)
+				break;
+			if (a->nfree != a->npages)
+				continue;
+			list_move(&a->list, &victims);
+			heap_stats.free_arenas--;
+			heap_stats.arenas--;
+			heap_stats.arena_releases++;
+			heap_stats.sys -= PAGE_SIZE << a->order;
+			heap_stats.released += PAGE_SIZE << a->order;
+			bytes += PAGE_SIZE << a->order;
+		}
+	}
+	spin_unlock_irqrestore(&heap_lock, flags);
+
+	list_for_each_entry_safe(a, tmp, &victims, list) {
+		goalloc_pages_free((void *)a->base, a->order);
+		kfree(a);
+	}
+	return bytes;
+}
+
+static void heap_release_workfn(struct work_struct *work)
+{
+	goalloc_heap_release(READ_ONCE(goalloc_arena_reserve));
+}
+
+/**
+ * goalloc_heap_read_stats() - a snapshot of the heap's statistics
+ * @st: filled in
+ */
+void goalloc_heap_read_stats(struct goalloc_heap_stats *st)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&heap_lock, flags);
+	*st = heap_stats;
+	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+/**
+ * goalloc_heap_init() - set up the heap and the page map
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int goalloc_heap_init(void)
+{
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		INIT_LIST_HEAD(&heap_arenas[nid]);
+	goalloc_map_base = PAGE_OFFSET;
+	goalloc_map_limit = 1UL << MAX_PHYSMEM_BITS;
+	map_l1_entries = goalloc_map_limit >>
+		(GOALLOC_ARENA_SHIFT + GOALLOC_MAP_L2_BITS);
+	goalloc_map_l1 = kvcalloc(map_l1_entries, sizeof(*goalloc_map_l1),
+				  GFP_KERNEL);
+	return goalloc_map_l1 ? 0 : -ENOMEM;
+}
+
+/**
+ * goalloc_heap_exit() - give everything back; every span must be gone
+ */
+void goalloc_heap_exit(void)
+{
+	unsigned long i, j;
+
+	cancel_delayed_work_sync(&heap_release_work);
+	goalloc_heap_release(0);
+	for (i = 0; i < map_l1_entries; i++) {
+		struct goalloc_map_leaf **l2 = goalloc_map_l1[i];
+
+		if (!l2)
+			continue;
+		for (j = 0; j < (1UL << GOALLOC_MAP_L2_BITS); j++)
+			kfree(l2[j]);
+		kfree(l2);
+	}
+	kvfree(goalloc_map_l1);
+}

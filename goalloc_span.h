@@ -1,20 +1,46 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * goalloc size classes and span geometry: the pieces of Go's msize.go and
- * mbitmap.go that every layer of goalloc shares.
+ * goalloc spans: Go's mspan, with explicit free.
  *
- * A request of up to GOALLOC_MAX_SMALL_SIZE bytes is rounded up to one of
- * Go's 67 small size classes (include/goalloc_sizeclasses.h, generated);
- * each class cuts spans of goalloc_class_to_npages[] 8 KiB pages into
- * objects of goalloc_class_to_size[] bytes.  Both lookups here are table
- * reads and shifts, and the object index of an address inside a span is a
- * multiply and a shift: no division anywhere on an allocation or free path.
+ * A span is a run of 8 KiB goalloc pages cut into objects of one size (or,
+ * for a large object, holding just that one).  A request of up to
+ * GOALLOC_MAX_SMALL_SIZE bytes is rounded up to one of Go's 67 small size
+ * classes (include/goalloc_sizeclasses.h, generated); a cache made by a
+ * user is a size class of its own with the same kind of span.  The size
+ * lookups are table reads and shifts, and the object index of an address
+ * in a span is a multiply and a shift: no division on any hot path.
+ *
+ * Allocation state, as in Go:
+ *  - alloc_bits: one bit an object, 1 = allocated as of the last sweep;
+ *  - freeindex: every object below it is allocated; the search for a free
+ *    object starts there;
+ *  - alloc_cache: the inverted alloc_bits of the 64-bit word holding
+ *    freeindex, shifted so that bit 0 is freeindex: ctz() finds the next
+ *    free object (Go's nextFreeFast).
+ * Go never frees; goalloc does, so a span also has
+ *  - free_bits: objects freed since the last sweep, and free_count;
+ *  - the sweep (goalloc_span_sweep()), which folds free_bits into
+ *    alloc_bits and rewinds freeindex to the first free object.
+ *
+ * Who owns what (the lock order is in goalloc.c):
+ *  - base, npages, elemsize, divmagic, nelems, cache, kind: set when the
+ *    span is made, constant while it lives;
+ *  - alloc_cache, freeindex, alloc_count: the CPU whose per-CPU cache holds
+ *    the span (under that CPU's local lock); the cache's central lock while
+ *    no CPU holds it;
+ *  - alloc_bits: written only by the sweep, under the central lock;
+ *  - free_bits, free_count, state and list: the central lock.
+ * An object is live when it is below freeindex or set in alloc_bits, and
+ * not set in free_bits; objects waiting in per-CPU arrays are live.
  */
 #ifndef _GOALLOC_SPAN_H
 #define _GOALLOC_SPAN_H
 
+#include <linux/bitops.h>
 #include <linux/compiler.h>
+#include <linux/list.h>
 #include <linux/math.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 
 #include "goalloc_sizeclasses.h"
@@ -63,5 +89,151 @@ static __always_inline unsigned int goalloc_obj_index(unsigned long offset,
 {
 	return (u32)(((u64)offset * divmagic) >> 32);
 }
+
+struct goalloc_cache;
+struct goalloc_arena;
+
+enum goalloc_span_kind {
+	GOALLOC_SPAN_SMALL,	/* objects of a cache */
+	GOALLOC_SPAN_LARGE,	/* one large object, in arena pages */
+	GOALLOC_SPAN_CHUNK,	/* one large object, in pages of its own */
+};
+
+enum goalloc_span_state {
+	GOALLOC_SPAN_CACHED,	/* held by a CPU's cache */
+	GOALLOC_SPAN_PARTIAL,	/* on the central partial list */
+	GOALLOC_SPAN_FULL,	/* on the central full list */
+	GOALLOC_SPAN_DEAD,	/* leaving: no list, no CPU */
+};
+
+/**
+ * struct goalloc_tiny_block - bookkeeping of one 16-byte tiny block
+ * @word: bits 0-15 mark object starts, bits 16-31 object ends (bit 16 + n
+ *	is an object ending at byte n + 1), bits 32 and up count the live
+ *	objects plus a bias held while a CPU still carves the block
+ */
+struct goalloc_tiny_block {
+	atomic_long_t word;
+};
+
+#define GOALLOC_TINY_LIVE_SHIFT	32
+#define GOALLOC_TINY_BIAS	(1UL << 16)
+
+/**
+ * struct goalloc_span - a run of goalloc pages holding objects of one size
+ * @base: address of the first object
+ * @npages: goalloc pages (8 KiB) in the span
+ * @elemsize: object size (for a large object: the whole span)
+ * @divmagic: Go's division magic for @elemsize
+ * @nelems: objects in the span
+ * @kind: &enum goalloc_span_kind
+ * @state: &enum goalloc_span_state
+ * @needzero: the span's memory may hold old data (Go's span.needzero)
+ * @nid: NUMA node of the memory
+ * @cache: the cache the span belongs to (NULL for large objects)
+ * @arena: the arena holding the pages (NULL for a chunk of its own)
+ * @alloc_cache: inverted alloc bits from @freeindex (see the top)
+ * @freeindex: objects below are allocated
+ * @alloc_count: live objects as of the last sweep plus those taken since
+ * @free_count: bits set in @free_bits
+ * @list: central partial or full list
+ * @rcu: defers the release of a span of a %GOALLOC_TYPESAFE_BY_RCU cache
+ * @tiny: per-object tiny-block bookkeeping, for the tiny cache's spans
+ * @free_bits: objects freed since the last sweep
+ * @alloc_bits: objects allocated as of the last sweep (@nelems bits,
+ *	followed in the same allocation by @free_bits)
+ */
+struct goalloc_span {
+	unsigned long base;
+	unsigned int npages;
+	unsigned int elemsize;
+	u32 divmagic;
+	u16 nelems;
+	u8 kind;
+	u8 state;
+	bool needzero;
+	int nid;
+	struct goalloc_cache *cache;
+	struct goalloc_arena *arena;
+
+	u64 alloc_cache;
+	unsigned int freeindex;
+	unsigned int alloc_count;
+
+	unsigned int free_count;
+	struct list_head list;
+	struct rcu_head rcu;
+	struct goalloc_tiny_block *tiny;
+	unsigned long *free_bits;
+	unsigned long alloc_bits[];
+};
+
+/* An always-exhausted span: a CPU cache holds it instead of NULL. */
+extern struct goalloc_span goalloc_empty_span;
+
+/**
+ * goalloc_span_next_free_fast() - Go's nextFreeFast
+ * @s: a span held by this CPU's cache
+ *
+ * Takes the next free object from @s->alloc_cache: a ctz, a compare and
+ * a multiply.  Fails when the cached 64-bit word is used up (or would be),
+ * leaving the move to the next word to goalloc_span_next_free().
+ *
+ * Return: the object, or NULL.
+ */
+static __always_inline void *goalloc_span_next_free_fast(struct goalloc_span *s)
+{
+	u64 cache = s->alloc_cache;
+	unsigned int bit, idx;
+
+	if (unlikely(!cache))
+		return NULL;
+	bit = __ffs64(cache);
+	idx = s->freeindex + bit;
+	/*
+	 * Past the span's end, or the last object of the cached word: the
+	 * slow path moves on (Go's nextFreeFast declines the latter too).
+	 */
+	if (unlikely(idx >= s->nelems || ((idx + 1) & 63) == 0))
+		return NULL;
+	s->alloc_cache = cache >> (bit + 1);
+	s->freeindex = idx + 1;
+	s->alloc_count++;
+	return (void *)(s->base + (unsigned long)idx * s->elemsize);
+}
+
+/**
+ * goalloc_span_obj_index() - index of the object holding an address
+ * @s: the span
+ * @p: an address inside @s
+ *
+ * Return: the object index.
+ */
+static __always_inline unsigned int goalloc_span_obj_index(const struct goalloc_span *s,
+							   const void *p)
+{
+	return goalloc_obj_index((unsigned long)p - s->base, s->divmagic);
+}
+
+static inline bool goalloc_span_obj_live(const struct goalloc_span *s,
+					 unsigned int idx)
+{
+	if (test_bit(idx, s->free_bits))
+		return false;
+	return test_bit(idx, s->alloc_bits) || idx < READ_ONCE(s->freeindex);
+}
+
+static inline unsigned int goalloc_span_live(const struct goalloc_span *s)
+{
+	return s->alloc_count - s->free_count;
+}
+
+struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
+					 unsigned int elemsize,
+					 unsigned int npages, bool tiny,
+					 gfp_t gfp, int nid);
+void goalloc_span_destroy(struct goalloc_span *s);
+void *goalloc_span_next_free(struct goalloc_span *s);
+void goalloc_span_sweep(struct goalloc_span *s);
 
 #endif /* _GOALLOC_SPAN_H */
