@@ -62,15 +62,10 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/timer.h>
-#include <linux/version.h>
 
 #include <goalloc.h>
 
 #include "goalloc_heap.h"
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
-#define timer_delete_sync del_timer_sync
-#endif
 
 #define GOALLOC_NAME_LEN	32
 /* Per-CPU array capacity: about 64 KiB of objects, 4 to 64 of them. */
@@ -120,7 +115,7 @@ struct goalloc_cpu_cache {
  * @nr_partial: spans on @partial
  */
 struct goalloc_central {
-	spinlock_t lock;
+	spinlock_t lock;	/* see the kernel-doc above */
 	struct list_head partial;
 	struct list_head full;
 	unsigned long nr_spans;
@@ -176,7 +171,7 @@ struct goalloc_pcpu_stats {
  * @timer: starts a grace period for a batch that stays small
  */
 struct goalloc_rcu_cpu {
-	spinlock_t lock;
+	spinlock_t lock;	/* see the kernel-doc above */
 	struct rcu_head *pending;
 	unsigned int npending;
 	struct rcu_head *inflight;
@@ -1328,6 +1323,7 @@ static void drain_workfn(struct work_struct *work)
 	drain_all();
 	goalloc_heap_release(0);
 }
+
 static DECLARE_WORK(drain_work, drain_workfn);
 
 static unsigned long goalloc_shrink_count(struct shrinker *sh,
@@ -1347,7 +1343,8 @@ static unsigned long goalloc_shrink_scan(struct shrinker *sh,
 	return goalloc_heap_release(0) >> PAGE_SHIFT;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+/* Kbuild defines GOALLOC_HAVE_SHRINKER_ALLOC where the kernel has it (6.7+). */
+#ifdef GOALLOC_HAVE_SHRINKER_ALLOC
 static struct shrinker *goalloc_shrinker;
 
 static int shrinker_setup(void)

@@ -181,10 +181,12 @@ static int map_prepare(unsigned long addr, gfp_t gfp)
 	}
 	spin_lock_irqsave(&heap_lock, flags);
 	if (l2 && !goalloc_map_l1[i1]) {
+		/* Release: a lockless reader sees the node zeroed. */
 		smp_store_release(&goalloc_map_l1[i1], l2);
 		l2 = NULL;
 	}
 	if (!*map_l2_slot(addr)) {
+		/* Release: a lockless reader sees the leaf zeroed. */
 		smp_store_release(map_l2_slot(addr), leaf);
 		leaf = NULL;
 	}
@@ -229,7 +231,7 @@ static struct goalloc_arena *arena_create(unsigned int min_order, gfp_t gfp,
 	a->npages = 1U << (order - GOALLOC_PAGE_ORDER);
 	a->nfree = a->npages;
 	a->nid = goalloc_pages_nid(addr);
-	a->sum_start = a->sum_max = a->sum_end = a->npages;
+	arena_summarize(a);
 	INIT_LIST_HEAD(&a->list);
 	return a;
 fail:
@@ -412,9 +414,11 @@ void goalloc_heap_map(struct goalloc_span *s)
 	unsigned long addr = s->base, end;
 
 	end = addr + ((unsigned long)s->npages << GOALLOC_PAGE_SHIFT);
-	for (; addr < end; addr += GOALLOC_PAGE_SIZE)
+	for (; addr < end; addr += GOALLOC_PAGE_SIZE) {
+		/* Release: goalloc_span_of() readers see the span made. */
 		smp_store_release(&map_leaf(addr)->spans[(addr >> GOALLOC_PAGE_SHIFT) &
 			(GOALLOC_ARENA_PAGES - 1)], s);
+	}
 }
 
 /**

@@ -6,6 +6,7 @@
 #ifndef _GOALLOC_HEAP_H
 #define _GOALLOC_HEAP_H
 
+#include <linux/bits.h>
 #include <linux/gfp.h>
 #include <linux/types.h>
 
@@ -13,7 +14,7 @@
 
 /* An arena: 4 MiB, naturally aligned, 512 goalloc pages. */
 #define GOALLOC_ARENA_SHIFT	22
-#define GOALLOC_ARENA_SIZE	(1UL << GOALLOC_ARENA_SHIFT)
+#define GOALLOC_ARENA_SIZE	BIT(GOALLOC_ARENA_SHIFT)
 #define GOALLOC_ARENA_PAGES	(GOALLOC_ARENA_SIZE >> GOALLOC_PAGE_SHIFT)
 /* Kernel page order of an arena and of one goalloc page. */
 #define GOALLOC_ARENA_ORDER	(GOALLOC_ARENA_SHIFT - PAGE_SHIFT)

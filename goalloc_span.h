@@ -117,7 +117,7 @@ struct goalloc_tiny_block {
 };
 
 #define GOALLOC_TINY_LIVE_SHIFT	32
-#define GOALLOC_TINY_BIAS	(1UL << 16)
+#define GOALLOC_TINY_BIAS	BIT(16)
 
 /**
  * struct goalloc_span - a run of goalloc pages holding objects of one size
