@@ -57,6 +57,7 @@
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -477,6 +478,7 @@ static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 	bool dirty = true;
 	void *obj;
 
+	might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	if (likely(pc->count)) {
@@ -519,6 +521,7 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 	unsigned long flags;
 	void *obj = NULL;
 
+	might_alloc(gfp);
 	for (;;) {
 		struct goalloc_span *s, *grown;
 
@@ -645,6 +648,7 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 	unsigned int off;
 	void *p;
 
+	might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	off = tiny_align(pc->tiny_off, size);
@@ -725,6 +729,7 @@ static void *large_alloc(size_t size, gfp_t gfp, int node)
 	unsigned long bytes = (unsigned long)npages << GOALLOC_PAGE_SHIFT;
 	struct goalloc_span *s;
 
+	might_alloc(gfp);
 	s = goalloc_span_create(NULL, bytes, npages, false, gfp, node);
 	if (!s)
 		return NULL;
