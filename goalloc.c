@@ -232,17 +232,21 @@ static void __cold goalloc_report(const char *what, const void *p,
 				   c ? c->name : "-");
 }
 
-static bool cache_want_init_on_alloc(const struct goalloc_cache *c, gfp_t gfp)
+static __always_inline bool cache_want_init_on_alloc(const struct goalloc_cache *c,
+						      gfp_t gfp)
 {
+	/* SLUB's rule: init_on_alloc spares constructed and RCU objects. */
+	if (likely(!want_init_on_alloc(gfp)))
+		return false;
 	if (c->ctor || (c->flags & GOALLOC_TYPESAFE_BY_RCU))
 		return gfp & __GFP_ZERO;
-	return want_init_on_alloc(gfp);
+	return true;
 }
 
-static bool cache_want_init_on_free(const struct goalloc_cache *c)
+static __always_inline bool cache_want_init_on_free(const struct goalloc_cache *c)
 {
-	return !c->ctor && !(c->flags & GOALLOC_TYPESAFE_BY_RCU) &&
-	       want_init_on_free();
+	return want_init_on_free() && !c->ctor &&
+	       !(c->flags & GOALLOC_TYPESAFE_BY_RCU);
 }
 
 /* ---- Central lists ---------------------------------------------------- */
