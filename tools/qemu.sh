@@ -12,8 +12,10 @@
 # The guest runs SCRIPT with /lib/goalloc as its working directory, prints
 # "GOALLOC-GUEST-END <status>" and reboots, which ends QEMU (-no-reboot).  KVM hangs on these machines,
 # so QEMU always runs under TCG (multi-threaded unless -i).  The guest gets
-# two NUMA nodes, one socket each: through numa=fake=2 on goalloc's own kernels (which have
+# two NUMA nodes: through numa=fake=2 on goalloc's own kernels (which have
 # no ACPI tables to read), through QEMU's -numa on Debian's (which does).
+# Each CPU is a socket of its own: a kernel without ACPI finds CPUs in the
+# MP table, which lists one per socket.
 # A guest that runs past the timeout is killed; the log keeps what it said.
 . "$(dirname "$0")/lib.sh"
 
@@ -82,7 +84,7 @@ accel=(-accel tcg,thread=multi)
 mkdir -p "$(dirname "$logfile")"
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
-	"${accel[@]}" -cpu max -smp "$cpus,sockets=2,cores=$((cpus / 2)),threads=1" -m "$mem" "${numa[@]}" \
+	"${accel[@]}" -cpu max -smp "$cpus,sockets=$cpus,cores=1,threads=1" -m "$mem" "${numa[@]}" \
 	-kernel "$kernel" -initrd "$work/initrd" -append "$cmdline" \
 	-nographic -no-reboot -serial "file:$logfile" -monitor none \
 	-display none </dev/null >"$logfile.qemu" 2>&1
