@@ -193,6 +193,8 @@ static DEFINE_PER_CPU(struct goalloc_rcu_cpu, goalloc_rcu);
 static DEFINE_MUTEX(goalloc_caches_mutex);
 static DEFINE_SPINLOCK(goalloc_caches_lock);
 static LIST_HEAD(goalloc_caches);
+/* What destroyed caches counted, so that Mallocs and Frees never go down. */
+static unsigned long goalloc_gone_allocs, goalloc_gone_frees;
 static atomic_long_t goalloc_misuse;
 static struct dentry *goalloc_debugfs;
 static int goalloc_cpuhp_state;
@@ -519,7 +521,7 @@ static void *central_take(struct goalloc_cache *c, struct goalloc_span *s)
 	return obj;
 }
 
-/* An allocation from memory of another node: straight from the spans. */
+/* An allocation from memory of one node, straight from the spans. */
 static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 {
 	unsigned long flags;
@@ -556,6 +558,40 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 	this_cpu_ptr(c->cpu)->allocs++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (cache_want_init_on_alloc(c, gfp))
+		memset(obj, 0, c->size);
+	return obj;
+}
+
+/*
+ * An allocation that must come from @node: this CPU's array or span serve
+ * it when the object there is on @node (a CPU's array may hold objects
+ * of any node, freed here), the central lists otherwise.
+ */
+static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node)
+{
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags;
+	bool dirty = true;
+	void *obj = NULL;
+
+	if (node == NUMA_NO_NODE || !node_state(node, N_MEMORY))
+		return cache_alloc(c, gfp);
+	might_alloc(gfp);
+	local_lock_irqsave(&c->cpu->lock, flags);
+	pc = this_cpu_ptr(c->cpu);
+	if (pc->count &&
+	    goalloc_span_of(pc->objects[pc->count - 1])->nid == node) {
+		obj = pc->objects[--pc->count];
+	} else if (pc->span->nid == node) {
+		obj = goalloc_span_next_free_fast(pc->span);
+		dirty = pc->span->needzero;
+	}
+	if (obj)
+		pc->allocs++;
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (!obj)
+		return cache_alloc_node(c, gfp, node);
+	if (dirty && cache_want_init_on_alloc(c, gfp))
 		memset(obj, 0, c->size);
 	return obj;
 }
@@ -778,10 +814,9 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
 		if (size < GOALLOC_TINY_SIZE && node == NUMA_NO_NODE)
 			return tiny_alloc(size, gfp);
 		c = goalloc_kmalloc[goalloc_size_to_class(size)];
-		if (node == NUMA_NO_NODE || node == numa_mem_id() ||
-		    !node_state(node, N_MEMORY))
+		if (node == NUMA_NO_NODE)
 			return cache_alloc(c, gfp);
-		return cache_alloc_node(c, gfp, node);
+		return cache_alloc_on_node(c, gfp, node);
 	}
 	if (!size)
 		return ZERO_SIZE_PTR;
@@ -1106,6 +1141,25 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_create, GOALLOC);
 
+struct cache_counts {
+	unsigned long allocs, frees, tiny_allocs, tiny_frees;
+};
+
+static void cache_sum(struct goalloc_cache *c, struct cache_counts *n)
+{
+	int cpu;
+
+	memset(n, 0, sizeof(*n));
+	for_each_possible_cpu(cpu) {
+		struct goalloc_cpu_cache *pc = per_cpu_ptr(c->cpu, cpu);
+
+		n->allocs += READ_ONCE(pc->allocs);
+		n->frees += READ_ONCE(pc->frees);
+		n->tiny_allocs += READ_ONCE(pc->tiny_allocs);
+		n->tiny_frees += READ_ONCE(pc->tiny_frees);
+	}
+}
+
 /* Live objects of a drained cache, counted over its spans. */
 static unsigned long cache_live(struct goalloc_cache *c)
 {
@@ -1124,6 +1178,7 @@ static unsigned long cache_live(struct goalloc_cache *c)
 void goalloc_cache_destroy(struct goalloc_cache *c)
 {
 	unsigned long flags, live;
+	struct cache_counts n;
 
 	if (!c)
 		return;
@@ -1140,8 +1195,11 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 		       c->name, live);
 		return;
 	}
+	cache_sum(c, &n);
 	spin_lock_irqsave(&goalloc_caches_lock, flags);
 	list_del(&c->list);
+	goalloc_gone_allocs += n.allocs;
+	goalloc_gone_frees += n.frees;
 	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
 	mutex_unlock(&goalloc_caches_mutex);
 	if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
@@ -1158,10 +1216,7 @@ EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
 
 void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 {
-	if (node == NUMA_NO_NODE || node == numa_mem_id() ||
-	    !node_state(node, N_MEMORY))
-		return cache_alloc(c, gfp);
-	return cache_alloc_node(c, gfp, node);
+	return cache_alloc_on_node(c, gfp, node);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
 
@@ -1253,25 +1308,6 @@ EXPORT_SYMBOL_NS_GPL(goalloc_misuse_count, GOALLOC);
 
 /* ---- Statistics -------------------------------------------------------- */
 
-struct cache_counts {
-	unsigned long allocs, frees, tiny_allocs, tiny_frees;
-};
-
-static void cache_sum(struct goalloc_cache *c, struct cache_counts *n)
-{
-	int cpu;
-
-	memset(n, 0, sizeof(*n));
-	for_each_possible_cpu(cpu) {
-		struct goalloc_cpu_cache *pc = per_cpu_ptr(c->cpu, cpu);
-
-		n->allocs += READ_ONCE(pc->allocs);
-		n->frees += READ_ONCE(pc->frees);
-		n->tiny_allocs += READ_ONCE(pc->tiny_allocs);
-		n->tiny_frees += READ_ONCE(pc->tiny_frees);
-	}
-}
-
 void goalloc_read_memstats(struct goalloc_memstats *ms)
 {
 	struct goalloc_heap_stats hs;
@@ -1298,6 +1334,8 @@ void goalloc_read_memstats(struct goalloc_memstats *ms)
 	ms->heap_alloc += (n.allocs - n.frees) * GOALLOC_TINY_SIZE;
 
 	spin_lock_irqsave(&goalloc_caches_lock, flags);
+	ms->mallocs += goalloc_gone_allocs;
+	ms->frees += goalloc_gone_frees;
 	list_for_each_entry(c, &goalloc_caches, list) {
 		cache_sum(c, &n);
 		ms->mallocs += n.allocs;

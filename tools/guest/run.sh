@@ -1,6 +1,11 @@
-# Runs in the perf guest for make run: load goalloc and show its state.
+# Runs in the perf guest for make run: load goalloc and its example client,
+# show goalloc's state, unload both.
 set -e
 insmod goalloc.ko
-echo "== /sys/kernel/debug/goalloc/classes"
-cat /sys/kernel/debug/goalloc/classes
+insmod goalloc_client.ko
+for f in $(find /sys/kernel/debug/goalloc -type f 2>/dev/null | sort); do
+	echo "== $f"
+	cat "$f" || echo "(not readable)"
+done
+rmmod goalloc_client
 rmmod goalloc
