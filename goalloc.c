@@ -234,8 +234,8 @@ static void __cold goalloc_report(const char *what, const void *p,
 				   c ? c->name : "-");
 }
 
-static __always_inline bool cache_want_init_on_alloc(const struct goalloc_cache *c,
-						      gfp_t gfp)
+static __always_inline bool
+cache_want_init_on_alloc(const struct goalloc_cache *c, gfp_t gfp)
 {
 	/* SLUB's rule: init_on_alloc spares constructed and RCU objects. */
 	if (likely(!want_init_on_alloc(gfp)))
