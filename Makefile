@@ -7,6 +7,8 @@
 #   make check           every test: KUnit on the debug kernel under QEMU,
 #                        the stock Debian kernel smoke test, the checks
 #   make run             boot the perf kernel, load goalloc, show its state
+#   make bench           goalloc against SLUB on the perf kernel: a table and
+#                        build/bench.json (TRACE=FILE replays another trace)
 #   make sizeclasses     regenerate include/goalloc_sizeclasses.h
 #   make kernels         build (or reuse) the debug and perf kernels
 #   make deps            install the Debian packages the rig needs
@@ -28,6 +30,9 @@ check:
 run:
 	tools/run.sh
 
+bench:
+	TRACE="$(TRACE)" tools/bench.sh
+
 sizeclasses:
 	tools/mksizeclasses.py -o include/goalloc_sizeclasses.h
 
@@ -38,4 +43,4 @@ kernels: deps
 deps:
 	bash -c '. tools/lib.sh && ensure_packages'
 
-.PHONY: all modules clean check run sizeclasses kernels deps
+.PHONY: all modules clean check run bench sizeclasses kernels deps
