@@ -73,6 +73,10 @@
 #define GOALLOC_ARRAY_BYTES	65536
 #define GOALLOC_ARRAY_MIN	4
 #define GOALLOC_ARRAY_MAX	64
+/* Empty spans a cache keeps for reuse: about 128 KiB, 2 to 16 spans. */
+#define GOALLOC_EMPTY_BYTES	(128 << 10)
+#define GOALLOC_EMPTY_MIN	2
+#define GOALLOC_EMPTY_MAX	16
 /* goalloc_free_rcu() batches: start a grace period at this many objects. */
 #define GOALLOC_RCU_BATCH	64
 #define GOALLOC_RCU_DELAY	(HZ / 50 + 1)
@@ -112,15 +116,20 @@ struct goalloc_cpu_cache {
  * @lock: guards the lists and the central part of their spans
  * @partial: spans with free objects
  * @full: spans without
+ * @empty: spans without live objects, kept for reuse (as SLUB keeps
+ *	min_partial slabs) until there are too many or the cache is shrunk
  * @nr_spans: spans of the cache, held by CPUs or not
  * @nr_partial: spans on @partial
+ * @nr_empty: spans on @empty
  */
 struct goalloc_central {
 	spinlock_t lock;	/* see the kernel-doc above */
 	struct list_head partial;
 	struct list_head full;
+	struct list_head empty;
 	unsigned long nr_spans;
 	unsigned long nr_partial;
+	unsigned long nr_empty;
 };
 
 /**
@@ -129,6 +138,7 @@ struct goalloc_central {
  * @size: object size
  * @array_max: capacity of each per-CPU array
  * @npages: goalloc pages per span
+ * @max_empty: empty spans the central lists keep
  * @flags: GOALLOC_* flags
  * @tiny: this is the tiny allocator's cache
  * @ctor: constructor, run once per object slot
@@ -141,6 +151,7 @@ struct goalloc_cache {
 	unsigned int size;
 	unsigned int array_max;
 	unsigned int npages;
+	unsigned int max_empty;
 	unsigned int flags;
 	bool tiny;
 	void (*ctor)(void *obj);
@@ -200,10 +211,11 @@ static struct dentry *goalloc_debugfs;
 static int goalloc_cpuhp_state;
 
 /* Page supply for goalloc_heap.c: the buddy allocator. */
-void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid)
+void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid, bool *zeroed)
 {
 	struct page *page = alloc_pages_node(nid, gfp, order);
 
+	*zeroed = want_init_on_alloc(gfp);
 	return page ? page_address(page) : NULL;
 }
 
@@ -232,6 +244,18 @@ static void __cold goalloc_report(const char *what, const void *p,
 	else
 		pr_err_ratelimited("%s: object %p, cache %s\n", what, p,
 				   c ? c->name : "-");
+}
+
+/*
+ * might_alloc() catches a sleeping allocation from atomic context on
+ * kernels built to check (DEBUG_ATOMIC_SLEEP, lockdep); elsewhere all it
+ * does is offer to reschedule, a call that would cost the fast path a
+ * tenth of its instructions, so goalloc leaves it out there.
+ */
+static __always_inline void goalloc_might_alloc(gfp_t gfp)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) || IS_ENABLED(CONFIG_LOCKDEP))
+		might_alloc(gfp);
 }
 
 static __always_inline bool
@@ -274,16 +298,20 @@ static void release_spans(struct goalloc_cache *c, struct list_head *spans)
 }
 
 /*
- * Place a span no CPU holds: back to the heap (via @release) if it has no
- * live object, else on the partial or full list.  Central lock held; the
- * span is on no list.
+ * Place a span no CPU holds: if it has no live object, on the empty list
+ * or, when that is full, back to the heap (via @release); else on the
+ * partial or full list.  Central lock held; the span is on no list.
  */
 static void central_place(struct goalloc_cache *c, struct goalloc_span *s,
 			  struct list_head *release)
 {
 	unsigned int live = goalloc_span_live(s);
 
-	if (!live) {
+	if (!live && c->central.nr_empty < c->max_empty) {
+		s->state = GOALLOC_SPAN_EMPTY;
+		c->central.nr_empty++;
+		list_add(&s->list, &c->central.empty);
+	} else if (!live) {
 		s->state = GOALLOC_SPAN_DEAD;
 		c->central.nr_spans--;
 		list_add(&s->list, release);
@@ -301,7 +329,26 @@ static void central_unlink(struct goalloc_cache *c, struct goalloc_span *s)
 {
 	if (s->state == GOALLOC_SPAN_PARTIAL)
 		c->central.nr_partial--;
+	else if (s->state == GOALLOC_SPAN_EMPTY)
+		c->central.nr_empty--;
 	list_del(&s->list);
+}
+
+/* Give the empty spans back to the heap. */
+static void central_release_empty(struct goalloc_cache *c)
+{
+	struct goalloc_span *s;
+	unsigned long flags;
+	LIST_HEAD(release);
+
+	spin_lock_irqsave(&c->central.lock, flags);
+	list_for_each_entry(s, &c->central.empty, list)
+		s->state = GOALLOC_SPAN_DEAD;
+	list_splice_init(&c->central.empty, &release);
+	c->central.nr_spans -= c->central.nr_empty;
+	c->central.nr_empty = 0;
+	spin_unlock_irqrestore(&c->central.lock, flags);
+	release_spans(c, &release);
 }
 
 /*
@@ -326,6 +373,9 @@ static struct goalloc_span *central_refill(struct goalloc_cache *c,
 	}
 	s = list_first_entry_or_null(&c->central.partial, struct goalloc_span,
 				     list);
+	if (!s)
+		s = list_first_entry_or_null(&c->central.empty,
+					     struct goalloc_span, list);
 	if (s) {
 		central_unlink(c, s);
 		goalloc_span_sweep(s);
@@ -434,10 +484,14 @@ static void cache_drain_local(void *arg)
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 
-/* Drain every online CPU's part of a cache.  Process context. */
+/*
+ * Drain every online CPU's part of a cache and give its empty spans back.
+ * Process context.
+ */
 static void cache_drain(struct goalloc_cache *c)
 {
 	on_each_cpu(cache_drain_local, c, 1);
+	central_release_empty(c);
 }
 
 /* ---- Allocation and free ---------------------------------------------- */
@@ -447,8 +501,8 @@ static void cache_drain(struct goalloc_cache *c)
  * word used up.  Entered and left with the CPU's local lock held; drops it
  * to grow the heap, after which the CPU may be another one.
  */
-static void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
-			      unsigned long *flags, bool *dirty)
+static void *cache_refill(struct goalloc_cache *c, gfp_t gfp,
+			  unsigned long flags, bool *dirty)
 {
 	for (;;) {
 		struct goalloc_cpu_cache *pc = this_cpu_ptr(c->cpu);
@@ -469,40 +523,62 @@ static void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
 		if (s)
 			continue;
 
-		local_unlock_irqrestore(&c->cpu->lock, *flags);
+		/* The IRQ state is the caller's again after the relock. */
+		local_unlock_irqrestore(&c->cpu->lock, flags);
 		s = cache_grow(c, gfp, NUMA_NO_NODE);
-		local_lock_irqsave(&c->cpu->lock, *flags);
+		local_lock_irqsave(&c->cpu->lock, flags);
 		if (!s)
 			return NULL;
 	}
 }
 
-static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
+/* The allocation slow path: ends the caller's locked section. */
+static noinline void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
+				       unsigned long flags)
 {
-	struct goalloc_cpu_cache *pc;
-	unsigned long flags;
 	bool dirty = true;
 	void *obj;
 
-	might_alloc(gfp);
+	obj = cache_refill(c, gfp, flags, &dirty);
+	if (obj)
+		this_cpu_ptr(c->cpu)->allocs++;
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (obj && dirty && cache_want_init_on_alloc(c, gfp))
+		memset(obj, 0, c->size);
+	return obj;
+}
+
+/*
+ * The fast path: pop the array, else Go's nextFreeFast on the CPU's span.
+ * No atomic, no lock but the CPU's own (IRQs off), no division.
+ */
+static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
+{
+	struct goalloc_cpu_cache *pc;
+	struct goalloc_span *s;
+	unsigned long flags;
+	void *obj;
+
+	goalloc_might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	if (likely(pc->count)) {
 		obj = pc->objects[--pc->count];
-	} else {
-		obj = goalloc_span_next_free_fast(pc->span);
-		if (likely(obj)) {
-			dirty = pc->span->needzero;
-		} else {
-			obj = cache_alloc_slow(c, gfp, &flags, &dirty);
-			pc = this_cpu_ptr(c->cpu);
-		}
-	}
-	if (likely(obj))
 		pc->allocs++;
+		local_unlock_irqrestore(&c->cpu->lock, flags);
+		if (unlikely(cache_want_init_on_alloc(c, gfp)))
+			return memset(obj, 0, c->size);
+		return obj;
+	}
+	s = pc->span;
+	obj = goalloc_span_next_free_fast(s);
+	if (unlikely(!obj))
+		return cache_alloc_slow(c, gfp, flags);
+	pc->allocs++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
-	if (unlikely(dirty && obj && cache_want_init_on_alloc(c, gfp)))
-		memset(obj, 0, c->size);
+	/* The span cannot go: @obj is live in it. */
+	if (unlikely(s->needzero && cache_want_init_on_alloc(c, gfp)))
+		return memset(obj, 0, c->size);
 	return obj;
 }
 
@@ -513,11 +589,8 @@ static void *central_take(struct goalloc_cache *c, struct goalloc_span *s)
 
 	goalloc_span_sweep(s);
 	obj = goalloc_span_next_free(s);
-	if (goalloc_span_live(s) == s->nelems) {
-		central_unlink(c, s);
-		s->state = GOALLOC_SPAN_FULL;
-		list_add(&s->list, &c->central.full);
-	}
+	central_unlink(c, s);
+	central_place(c, s, NULL);	/* now live: never released */
 	return obj;
 }
 
@@ -527,7 +600,7 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 	unsigned long flags;
 	void *obj = NULL;
 
-	might_alloc(gfp);
+	goalloc_might_alloc(gfp);
 	for (;;) {
 		struct goalloc_span *s, *grown;
 
@@ -536,6 +609,14 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 			if (s->nid == node) {
 				obj = central_take(c, s);
 				break;
+			}
+		}
+		if (!obj) {
+			list_for_each_entry(s, &c->central.empty, list) {
+				if (s->nid == node) {
+					obj = central_take(c, s);
+					break;
+				}
 			}
 		}
 		spin_unlock_irqrestore(&c->central.lock, flags);
@@ -576,7 +657,7 @@ static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node)
 
 	if (node == NUMA_NO_NODE || !node_state(node, N_MEMORY))
 		return cache_alloc(c, gfp);
-	might_alloc(gfp);
+	goalloc_might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	if (pc->count &&
@@ -606,37 +687,52 @@ static __always_inline void cache_push(struct goalloc_cache *c,
 	pc->frees++;
 }
 
-static __always_inline void cache_free(struct goalloc_cache *c, void *obj,
-				       unsigned long ip)
+/*
+ * The uncommon cases of a free, under the CPU's lock: a double free of the
+ * last object freed here, init_on_free, a full array.  Ends the locked
+ * section.
+ */
+static noinline void cache_free_locked_slow(struct goalloc_cache *c,
+					    struct goalloc_cpu_cache *pc,
+					    void *obj, unsigned long flags,
+					    unsigned long ip)
 {
-	struct goalloc_cpu_cache *pc;
-	unsigned long flags;
-
-	if (unlikely(cache_want_init_on_free(c)))
-		memset(obj, 0, c->size);
-	local_lock_irqsave(&c->cpu->lock, flags);
-	pc = this_cpu_ptr(c->cpu);
-	if (unlikely(pc->count && pc->objects[pc->count - 1] == obj))
-		goalloc_report("double free", obj, c, ip);
-	else
+	if (pc->count && pc->objects[pc->count - 1] == obj) {
+		/* Fast paths pass no @ip: they reach here by a tail call. */
+		goalloc_report("double free", obj, c, ip ?: _RET_IP_);
+	} else {
+		if (cache_want_init_on_free(c))
+			memset(obj, 0, c->size);
 		cache_push(c, pc, obj);
+	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 
 /*
- * Is @p the start of a live-looking object of @s?  Reports what is wrong
- * if not.  The page map already said @s holds @p.
+ * Push a checked object of @c on this CPU's array and end the locked
+ * section.  Only tail calls leave the fast path, so it needs no stack.
  */
-static __always_inline bool span_obj_ok(struct goalloc_span *s, const void *p,
-					unsigned long ip)
+static __always_inline void cache_free_locked(struct goalloc_cache *c,
+					      struct goalloc_cpu_cache *pc,
+					      void *obj, unsigned long flags,
+					      unsigned long ip)
 {
-	unsigned int idx = goalloc_span_obj_index(s, p);
+	if (unlikely(pc->count >= c->array_max || cache_want_init_on_free(c) ||
+		     (pc->count && pc->objects[pc->count - 1] == obj)))
+		return cache_free_locked_slow(c, pc, obj, flags, ip);
+	pc->objects[pc->count++] = obj;
+	pc->frees++;
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+}
 
-	if (likely(idx < s->nelems &&
-		   s->base + (unsigned long)idx * s->elemsize == (unsigned long)p))
-		return true;
-	goalloc_report("free of a pointer inside an object", p, s->cache, ip);
-	return false;
+/* Free an object already checked to be one of @c's. */
+static __always_inline void cache_free(struct goalloc_cache *c, void *obj,
+				       unsigned long ip)
+{
+	unsigned long flags;
+
+	local_lock_irqsave(&c->cpu->lock, flags);
+	cache_free_locked(c, this_cpu_ptr(c->cpu), obj, flags, ip);
 }
 
 /* ---- The tiny allocator (Go's tiny blocks) ---------------------------- */
@@ -688,7 +784,7 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 	unsigned int off;
 	void *p;
 
-	might_alloc(gfp);
+	goalloc_might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	off = tiny_align(pc->tiny_off, size);
@@ -698,8 +794,8 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 		} else {
 			block = (unsigned long)goalloc_span_next_free_fast(pc->span);
 			if (!block) {
-				block = (unsigned long)cache_alloc_slow(c, gfp, &flags,
-									&dirty);
+				block = (unsigned long)cache_refill(c, gfp, flags,
+								    &dirty);
 				pc = this_cpu_ptr(c->cpu);
 			}
 			if (!block) {
@@ -713,11 +809,14 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 		pc->tiny_meta = tiny_meta_of(block);
 		atomic_long_set(&pc->tiny_meta->word,
 				GOALLOC_TINY_BIAS << GOALLOC_TINY_LIVE_SHIFT);
+		pc->tiny_meta->starts = 0;
+		pc->tiny_meta->ends = 0;
 		pc->tiny_carved = 0;
 		off = 0;
 	}
 	p = (void *)(pc->tiny + off);
-	atomic_long_or(BIT(off) | BIT(16 + off + size - 1), &pc->tiny_meta->word);
+	pc->tiny_meta->starts |= BIT(off);
+	pc->tiny_meta->ends |= BIT(off + size - 1);
 	pc->tiny_off = off + size;
 	pc->tiny_carved++;
 	pc->tiny_allocs++;
@@ -735,13 +834,17 @@ static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 	unsigned long bit = BIT((unsigned long)p - block);
 	long old = atomic_long_read(&t->word), new;
 
+	if (!(READ_ONCE(t->starts) & bit)) {
+		goalloc_report("free of a pointer inside an object (tiny)", p,
+			       s->cache, ip);
+		return;
+	}
 	do {
-		if (!(old & bit)) {
-			goalloc_report("double free or bad pointer (tiny)", p,
-				       s->cache, ip);
+		if (old & bit) {
+			goalloc_report("double free (tiny)", p, s->cache, ip);
 			return;
 		}
-		new = (old & ~bit) - (1L << GOALLOC_TINY_LIVE_SHIFT);
+		new = (old | bit) - (1L << GOALLOC_TINY_LIVE_SHIFT);
 	} while (!atomic_long_try_cmpxchg(&t->word, &old, new));
 	this_cpu_inc(s->cache->cpu->tiny_frees);
 	if (!(new >> GOALLOC_TINY_LIVE_SHIFT))
@@ -753,10 +856,11 @@ static size_t tiny_size(struct goalloc_span *s, const void *p)
 {
 	unsigned int idx = goalloc_span_obj_index(s, p);
 	unsigned long off = (unsigned long)p - s->base - idx * GOALLOC_TINY_SIZE;
-	unsigned long word = atomic_long_read(&s->tiny[idx].word);
-	unsigned long ends = (word >> 16) & 0xffff;
+	struct goalloc_tiny_block *t = &s->tiny[idx];
+	unsigned long ends = READ_ONCE(t->ends);
 
-	if (!(word & BIT(off)) || !(ends >> off))
+	if (!(READ_ONCE(t->starts) & BIT(off)) ||
+	    (atomic_long_read(&t->word) & BIT(off)) || !(ends >> off))
 		return 0;
 	return __ffs(ends >> off) + 1;
 }
@@ -769,7 +873,7 @@ static void *large_alloc(size_t size, gfp_t gfp, int node)
 	unsigned long bytes = (unsigned long)npages << GOALLOC_PAGE_SHIFT;
 	struct goalloc_span *s;
 
-	might_alloc(gfp);
+	goalloc_might_alloc(gfp);
 	s = goalloc_span_create(NULL, bytes, npages, false, gfp, node);
 	if (!s)
 		return NULL;
@@ -854,7 +958,11 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC);
 
-static void free_checked(const void *p, unsigned long ip)
+/*
+ * Every free that is not the fast case below: NULL, memory goalloc does
+ * not own, pointers inside objects, tiny and large objects.
+ */
+static noinline void free_slow(const void *p, unsigned long ip)
 {
 	struct goalloc_span *s;
 
@@ -865,16 +973,31 @@ static void free_checked(const void *p, unsigned long ip)
 		goalloc_report("free of memory goalloc does not own", p, NULL, ip);
 		return;
 	}
-	if (unlikely(s->kind != GOALLOC_SPAN_SMALL)) {
+	if (s->kind != GOALLOC_SPAN_SMALL) {
 		large_free(s, p, ip);
 		return;
 	}
-	if (unlikely(s->cache->tiny)) {
+	if (s->cache->tiny) {
 		tiny_free(s, p, ip);
 		return;
 	}
-	if (likely(span_obj_ok(s, p, ip)))
-		cache_free(s->cache, (void *)p, ip);
+	if (!goalloc_span_obj_start(s, p)) {
+		goalloc_report("free of a pointer inside an object", p, s->cache,
+			       ip);
+		return;
+	}
+	cache_free(s->cache, (void *)p, ip);
+}
+
+/* goalloc_free(): find the span, check the pointer, push on the array. */
+static __always_inline void free_checked(const void *p, unsigned long ip)
+{
+	struct goalloc_span *s = goalloc_span_of(p);
+
+	/* NULL and ZERO_SIZE_PTR are below the direct map: no span. */
+	if (likely(s && s->fast_free && goalloc_span_obj_start(s, p)))
+		return cache_free(s->cache, (void *)p, 0);
+	free_slow(p, ip);
 }
 
 void goalloc_free(const void *p)
@@ -1095,11 +1218,14 @@ static struct goalloc_cache *cache_new(const char *name, unsigned int size,
 	c->size = size;
 	c->array_max = array_max;
 	c->npages = npages;
+	c->max_empty = clamp(GOALLOC_EMPTY_BYTES / (npages << GOALLOC_PAGE_SHIFT),
+			     GOALLOC_EMPTY_MIN, GOALLOC_EMPTY_MAX);
 	c->flags = flags;
 	c->ctor = ctor;
 	spin_lock_init(&c->central.lock);
 	INIT_LIST_HEAD(&c->central.partial);
 	INIT_LIST_HEAD(&c->central.full);
+	INIT_LIST_HEAD(&c->central.empty);
 	INIT_LIST_HEAD(&c->list);
 	strscpy(c->name, name, sizeof(c->name));
 	return c;
@@ -1220,7 +1346,9 @@ void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
 
-void goalloc_cache_free(struct goalloc_cache *c, void *obj)
+/* goalloc_cache_free() of an object not in this CPU's span. */
+static noinline void cache_free_slow(struct goalloc_cache *c, void *obj,
+				     unsigned long ip)
 {
 	struct goalloc_span *s;
 
@@ -1230,36 +1358,102 @@ void goalloc_cache_free(struct goalloc_cache *c, void *obj)
 	if (unlikely(!s || s->cache != c)) {
 		goalloc_report(s ? "free to the wrong cache" :
 			       "free of memory goalloc does not own",
-			       obj, c, _RET_IP_);
+			       obj, c, ip);
 		return;
 	}
-	if (likely(span_obj_ok(s, obj, _RET_IP_)))
-		cache_free(c, obj, _RET_IP_);
+	if (unlikely(!goalloc_span_obj_start(s, obj))) {
+		goalloc_report("free of a pointer inside an object", obj, c, ip);
+		return;
+	}
+	cache_free(c, obj, ip);
+}
+
+void goalloc_cache_free(struct goalloc_cache *c, void *obj)
+{
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags;
+
+	local_lock_irqsave(&c->cpu->lock, flags);
+	pc = this_cpu_ptr(c->cpu);
+	/*
+	 * An object of the CPU's own span needs no page-map lookup: the span
+	 * is the cache's and stays while the CPU holds it.
+	 */
+	if (likely(goalloc_span_obj_start(pc->span, obj)))
+		return cache_free_locked(c, pc, obj, flags, 0);
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	cache_free_slow(c, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC);
 
 int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 			     void **objs)
 {
-	size_t i;
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags;
+	bool dirty;
+	size_t i = 0;
 
-	for (i = 0; i < nr; i++) {
-		objs[i] = cache_alloc(c, gfp);
+	goalloc_might_alloc(gfp);
+	/* One locked section: the array, then the span, then refills. */
+	local_lock_irqsave(&c->cpu->lock, flags);
+	while (i < nr) {
+		size_t n;
+
+		pc = this_cpu_ptr(c->cpu);
+		n = min_t(size_t, nr - i, pc->count);
+		pc->count -= n;
+		memcpy(&objs[i], &pc->objects[pc->count], n * sizeof(void *));
+		pc->allocs += n;
+		i += n;
+		while (i < nr && (objs[i] = goalloc_span_next_free_fast(pc->span))) {
+			pc->allocs++;
+			i++;
+		}
+		if (i == nr)
+			break;
+		objs[i] = cache_refill(c, gfp, flags, &dirty);
 		if (unlikely(!objs[i])) {
+			local_unlock_irqrestore(&c->cpu->lock, flags);
 			goalloc_cache_free_bulk(c, i, objs);
 			return 0;
 		}
+		this_cpu_ptr(c->cpu)->allocs++;
+		i++;
 	}
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (unlikely(cache_want_init_on_alloc(c, gfp)))
+		for (i = 0; i < nr; i++)
+			memset(objs[i], 0, c->size);
 	return (int)nr;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_bulk, GOALLOC);
 
 void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 {
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags;
 	size_t i;
 
-	for (i = 0; i < nr; i++)
-		goalloc_cache_free(c, objs[i]);
+	local_lock_irqsave(&c->cpu->lock, flags);
+	pc = this_cpu_ptr(c->cpu);
+	for (i = 0; i < nr; i++) {
+		void *obj = objs[i];
+		struct goalloc_span *s = goalloc_span_of(obj);
+
+		if (likely(s && s->cache == c && goalloc_span_obj_start(s, obj) &&
+			   !cache_want_init_on_free(c) &&
+			   !(pc->count && pc->objects[pc->count - 1] == obj))) {
+			cache_push(c, pc, obj);
+			continue;
+		}
+		/* Anything else goes the checked way, unlocked. */
+		local_unlock_irqrestore(&c->cpu->lock, flags);
+		cache_free_slow(c, obj, _RET_IP_);
+		local_lock_irqsave(&c->cpu->lock, flags);
+		pc = this_cpu_ptr(c->cpu);
+	}
+	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_free_bulk, GOALLOC);
 
@@ -1539,6 +1733,7 @@ static void release_everything(void)
 		c = goalloc_kmalloc[i];
 		list_splice_init(&c->central.partial, &release);
 		list_splice_init(&c->central.full, &release);
+		list_splice_init(&c->central.empty, &release);
 		release_spans(c, &release);
 	}
 	list_for_each_entry_safe(c, tmp, &goalloc_caches, list) {
@@ -1546,6 +1741,7 @@ static void release_everything(void)
 
 		list_splice_init(&c->central.partial, &release);
 		list_splice_init(&c->central.full, &release);
+		list_splice_init(&c->central.empty, &release);
 		release_spans(c, &release);
 		list_del(&c->list);
 		cache_free_struct(c);

@@ -24,10 +24,12 @@
  * a lookup never races with a leaf being freed; a span's entries are set
  * (release) once the span is fully made and cleared before it is freed.
  *
- * Fresh memory needs no clearing: arenas come zeroed from the buddy
- * allocator, and each arena keeps Go's zeroedBase, the page index below
- * which pages may have been used; a span above it starts with needzero
- * clear.
+ * Fresh memory is not cleared twice: when the buddy allocator hands out
+ * cleared pages (init_on_alloc), an arena keeps Go's zeroedBase, the page
+ * index below which pages may have been used, and a span above it starts
+ * with needzero clear.  goalloc does not ask for cleared arenas otherwise:
+ * clearing 4 MiB up front costs more than clearing the objects that
+ * __GFP_ZERO asks for.
  *
  * Giving memory back (Go's scavenger): an arena left without spans stays
  * for reuse; a delayed work gives the free arenas beyond
@@ -63,7 +65,8 @@
  * @zeroed_base: pages at or above this index were never used (Go's
  *	zeroedBase)
  * @sum_start: free pages at the start (Go's pallocSum start)
- * @sum_max: longest run of free pages
+ * @sum_max: longest run of free pages (an upper bound: see
+ *	arena_find_run())
  * @sum_end: free pages at the end
  * @list: the node's arena list, by address
  * @used: 1 = page in a span
@@ -90,6 +93,8 @@ static struct list_head heap_arenas[MAX_NUMNODES];
 static struct goalloc_heap_stats heap_stats;
 
 struct goalloc_map_leaf ***goalloc_map_l1;
+struct goalloc_map_leaf *goalloc_map_empty_l2[GOALLOC_MAP_L2_ENTRIES];
+struct goalloc_map_leaf goalloc_map_empty_leaf;
 unsigned long goalloc_map_limit;
 unsigned long goalloc_map_base;
 static unsigned long map_l1_entries;
@@ -97,31 +102,43 @@ static unsigned long map_l1_entries;
 static void heap_release_workfn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(heap_release_work, heap_release_workfn);
 
-/* Recompute an arena's free-run summary from its bitmap (512 bits). */
-static void arena_summarize(struct goalloc_arena *a)
+/*
+ * The free-run summary.  sum_start and sum_end are kept exact with two
+ * word scans per change; sum_max, the longest free run, is kept an upper
+ * bound (taking pages never lengthens a run, and a free sets it to at
+ * least the run it merges into) and made exact by every search that fails
+ * on it.  So a search skips an arena that cannot fit the run, and no
+ * change walks all of an arena's runs.
+ */
+static void arena_summarize_ends(struct goalloc_arena *a)
 {
-	unsigned int n = a->npages, pos = 0, max = 0, last;
+	unsigned int n = a->npages, last = find_last_bit(a->used, n);
 
-	while (pos < n) {
-		unsigned int free = find_next_zero_bit(a->used, n, pos);
-		unsigned int used;
-
-		if (free >= n)
-			break;
-		used = find_next_bit(a->used, n, free);
-		max = max(max, used - free);
-		pos = used;
-	}
-	last = find_last_bit(a->used, n);
 	a->sum_start = find_first_bit(a->used, n);
-	a->sum_max = max;
 	a->sum_end = last >= n ? n : n - 1 - last;
 }
 
-/* First fit in one arena: the lowest run of @npages free pages, or -1. */
+/* Pages [first, first + npages) were freed: update the summary. */
+static void arena_summarize_free(struct goalloc_arena *a, unsigned int first,
+				 unsigned int npages)
+{
+	unsigned int n = a->npages, lo = 0, hi;
+	unsigned int prev = first ? find_last_bit(a->used, first) : first;
+
+	if (first && prev < first)
+		lo = prev + 1;
+	hi = find_next_bit(a->used, n, first + npages);
+	a->sum_max = max_t(unsigned int, a->sum_max, hi - lo);
+	arena_summarize_ends(a);
+}
+
+/*
+ * First fit in one arena: the lowest run of @npages free pages, or -1.
+ * A search that fails has seen every run, and makes sum_max exact.
+ */
 static int arena_find_run(struct goalloc_arena *a, unsigned int npages)
 {
-	unsigned int n = a->npages, start = 0;
+	unsigned int n = a->npages, start = 0, max = 0;
 
 	if (a->sum_max < npages)
 		return -1;
@@ -134,8 +151,10 @@ static int arena_find_run(struct goalloc_arena *a, unsigned int npages)
 		end = find_next_bit(a->used, n, start);
 		if (end - start >= npages)
 			return start;
+		max = max(max, end - start);
 		start = end;
 	}
+	a->sum_max = max;
 	return -1;
 }
 
@@ -144,7 +163,7 @@ static struct goalloc_map_leaf **map_l2_slot(unsigned long addr)
 	unsigned long off = addr - goalloc_map_base;
 
 	return &goalloc_map_l1[off >> (GOALLOC_ARENA_SHIFT + GOALLOC_MAP_L2_BITS)]
-		[(off >> GOALLOC_ARENA_SHIFT) & ((1UL << GOALLOC_MAP_L2_BITS) - 1)];
+		[(off >> GOALLOC_ARENA_SHIFT) & (GOALLOC_MAP_L2_ENTRIES - 1)];
 }
 
 static struct goalloc_map_leaf *map_leaf(unsigned long addr)
@@ -156,10 +175,12 @@ static struct goalloc_map_leaf *map_leaf(unsigned long addr)
  * Make sure the map has a leaf for the 4 MiB slot of @addr.  Called
  * without heap_lock (it allocates with the caller's @gfp); the new nodes
  * are published under heap_lock, and a racing loser frees its copy.
+ * Missing nodes point at goalloc_map_empty_l2 and goalloc_map_empty_leaf,
+ * so that lookups need no NULL checks.
  */
 static int map_prepare(unsigned long addr, gfp_t gfp)
 {
-	unsigned long off = addr - goalloc_map_base;
+	unsigned long off = addr - goalloc_map_base, i;
 	unsigned long i1 = off >> (GOALLOC_ARENA_SHIFT + GOALLOC_MAP_L2_BITS);
 	struct goalloc_map_leaf **l2 = NULL, *leaf = NULL;
 	unsigned long flags;
@@ -167,25 +188,27 @@ static int map_prepare(unsigned long addr, gfp_t gfp)
 	if (off >= goalloc_map_limit)
 		return -EINVAL;
 	gfp &= ~__GFP_ZERO;
-	if (!READ_ONCE(goalloc_map_l1[i1])) {
-		l2 = kcalloc(1UL << GOALLOC_MAP_L2_BITS, sizeof(*l2), gfp);
+	if (READ_ONCE(goalloc_map_l1[i1]) == goalloc_map_empty_l2) {
+		l2 = kmalloc_array(GOALLOC_MAP_L2_ENTRIES, sizeof(*l2), gfp);
 		if (!l2)
 			return -ENOMEM;
-	}
-	if (!l2 && READ_ONCE(*map_l2_slot(addr)))
+		for (i = 0; i < GOALLOC_MAP_L2_ENTRIES; i++)
+			l2[i] = &goalloc_map_empty_leaf;
+	} else if (READ_ONCE(*map_l2_slot(addr)) != &goalloc_map_empty_leaf) {
 		return 0;
+	}
 	leaf = kzalloc(sizeof(*leaf), gfp);
 	if (!leaf) {
 		kfree(l2);
 		return -ENOMEM;
 	}
 	spin_lock_irqsave(&heap_lock, flags);
-	if (l2 && !goalloc_map_l1[i1]) {
-		/* Release: a lockless reader sees the node zeroed. */
+	if (l2 && goalloc_map_l1[i1] == goalloc_map_empty_l2) {
+		/* Release: a lockless reader sees the node filled in. */
 		smp_store_release(&goalloc_map_l1[i1], l2);
 		l2 = NULL;
 	}
-	if (!*map_l2_slot(addr)) {
+	if (*map_l2_slot(addr) == &goalloc_map_empty_leaf) {
 		/* Release: a lockless reader sees the leaf zeroed. */
 		smp_store_release(map_l2_slot(addr), leaf);
 		leaf = NULL;
@@ -205,18 +228,20 @@ static struct goalloc_arena *arena_create(unsigned int min_order, gfp_t gfp,
 					  int nid)
 {
 	struct goalloc_arena *a;
+	bool zeroed = false;
 	unsigned int order;
 	void *addr = NULL;
 
-	a = kzalloc_node(sizeof(*a), gfp & ~__GFP_ZERO, nid);
+	gfp &= ~__GFP_ZERO;
+	a = kzalloc_node(sizeof(*a), gfp, nid);
 	if (!a)
 		return NULL;
 	for (order = GOALLOC_ARENA_ORDER; order >= min_order; order--) {
-		gfp_t try = gfp | __GFP_NOWARN | __GFP_ZERO;
+		gfp_t try = gfp | __GFP_NOWARN;
 
 		if (order > min_order)
 			try = (try | __GFP_NORETRY) & ~__GFP_DIRECT_RECLAIM;
-		addr = goalloc_pages_alloc(order, try, nid);
+		addr = goalloc_pages_alloc(order, try, nid, &zeroed);
 		if (addr)
 			break;
 	}
@@ -230,8 +255,10 @@ static struct goalloc_arena *arena_create(unsigned int min_order, gfp_t gfp,
 	a->order = order;
 	a->npages = 1U << (order - GOALLOC_PAGE_ORDER);
 	a->nfree = a->npages;
+	a->zeroed_base = zeroed ? 0 : a->npages;
 	a->nid = goalloc_pages_nid(addr);
-	arena_summarize(a);
+	a->sum_max = a->npages;
+	arena_summarize_ends(a);
 	INIT_LIST_HEAD(&a->list);
 	return a;
 fail:
@@ -268,7 +295,7 @@ static void arena_take(struct goalloc_arena *a, struct goalloc_span *s,
 		heap_stats.free_arenas--;
 	bitmap_set(a->used, first, s->npages);
 	a->nfree -= s->npages;
-	arena_summarize(a);
+	arena_summarize_ends(a);
 	s->arena = a;
 	s->base = a->base + ((unsigned long)first << GOALLOC_PAGE_SHIFT);
 	s->nid = a->nid;
@@ -297,9 +324,11 @@ static int heap_alloc_chunk(struct goalloc_span *s, gfp_t gfp, int nid)
 {
 	unsigned int order = get_order((size_t)s->npages << GOALLOC_PAGE_SHIFT);
 	unsigned long flags;
+	bool zeroed;
 	void *addr;
 
-	addr = goalloc_pages_alloc(order, gfp | __GFP_NOWARN, nid);
+	addr = goalloc_pages_alloc(order, (gfp & ~__GFP_ZERO) | __GFP_NOWARN, nid,
+				   &zeroed);
 	if (!addr)
 		return -ENOMEM;
 	if (map_prepare((unsigned long)addr, gfp)) {
@@ -309,7 +338,7 @@ static int heap_alloc_chunk(struct goalloc_span *s, gfp_t gfp, int nid)
 	s->base = (unsigned long)addr;
 	s->arena = NULL;
 	s->nid = goalloc_pages_nid(addr);
-	s->needzero = true;
+	s->needzero = !zeroed;
 	spin_lock_irqsave(&heap_lock, flags);
 	heap_stats.chunks++;
 	heap_stats.sys += PAGE_SIZE << order;
@@ -377,6 +406,7 @@ static void heap_kick_release(void)
 void goalloc_heap_free(struct goalloc_span *s)
 {
 	unsigned long bytes = (unsigned long)s->npages << GOALLOC_PAGE_SHIFT;
+	unsigned int first;
 	struct goalloc_arena *a = s->arena;
 	unsigned long flags;
 
@@ -393,10 +423,10 @@ void goalloc_heap_free(struct goalloc_span *s)
 		return;
 	}
 	spin_lock_irqsave(&heap_lock, flags);
-	bitmap_clear(a->used, (s->base - a->base) >> GOALLOC_PAGE_SHIFT,
-		     s->npages);
+	first = (s->base - a->base) >> GOALLOC_PAGE_SHIFT;
+	bitmap_clear(a->used, first, s->npages);
 	a->nfree += s->npages;
-	arena_summarize(a);
+	arena_summarize_free(a, first, s->npages);
 	heap_stats.inuse -= bytes;
 	if (a->nfree == a->npages) {
 		heap_stats.free_arenas++;
@@ -411,13 +441,14 @@ void goalloc_heap_free(struct goalloc_span *s)
  */
 void goalloc_heap_map(struct goalloc_span *s)
 {
-	unsigned long addr = s->base, end;
+	/* A span never crosses a 4 MiB slot: its chunk is aligned, at most 4 MiB. */
+	struct goalloc_span **e = &map_leaf(s->base)->spans[(s->base >>
+		GOALLOC_PAGE_SHIFT) & (GOALLOC_ARENA_PAGES - 1)];
+	unsigned int i;
 
-	end = addr + ((unsigned long)s->npages << GOALLOC_PAGE_SHIFT);
-	for (; addr < end; addr += GOALLOC_PAGE_SIZE) {
+	for (i = 0; i < s->npages; i++) {
 		/* Release: goalloc_span_of() readers see the span made. */
-		smp_store_release(&map_leaf(addr)->spans[(addr >> GOALLOC_PAGE_SHIFT) &
-			(GOALLOC_ARENA_PAGES - 1)], s);
+		smp_store_release(&e[i], s);
 	}
 }
 
@@ -429,12 +460,12 @@ void goalloc_heap_map(struct goalloc_span *s)
  */
 void goalloc_heap_unmap(struct goalloc_span *s)
 {
-	unsigned long addr = s->base, end;
+	struct goalloc_span **e = &map_leaf(s->base)->spans[(s->base >>
+		GOALLOC_PAGE_SHIFT) & (GOALLOC_ARENA_PAGES - 1)];
+	unsigned int i;
 
-	end = addr + ((unsigned long)s->npages << GOALLOC_PAGE_SHIFT);
-	for (; addr < end; addr += GOALLOC_PAGE_SIZE)
-		WRITE_ONCE(map_leaf(addr)->spans[(addr >> GOALLOC_PAGE_SHIFT) &
-			   (GOALLOC_ARENA_PAGES - 1)], NULL);
+	for (i = 0; i < s->npages; i++)
+		WRITE_ONCE(e[i], NULL);
 }
 
 /**
@@ -500,6 +531,7 @@ void goalloc_heap_read_stats(struct goalloc_heap_stats *st)
  */
 int goalloc_heap_init(void)
 {
+	unsigned long i;
 	int nid;
 
 	for (nid = 0; nid < MAX_NUMNODES; nid++)
@@ -508,9 +540,15 @@ int goalloc_heap_init(void)
 	goalloc_map_limit = 1UL << MAX_PHYSMEM_BITS;
 	map_l1_entries = goalloc_map_limit >>
 		(GOALLOC_ARENA_SHIFT + GOALLOC_MAP_L2_BITS);
-	goalloc_map_l1 = kvcalloc(map_l1_entries, sizeof(*goalloc_map_l1),
-				  GFP_KERNEL);
-	return goalloc_map_l1 ? 0 : -ENOMEM;
+	goalloc_map_l1 = kvmalloc_array(map_l1_entries, sizeof(*goalloc_map_l1),
+					GFP_KERNEL);
+	if (!goalloc_map_l1)
+		return -ENOMEM;
+	for (i = 0; i < map_l1_entries; i++)
+		goalloc_map_l1[i] = goalloc_map_empty_l2;
+	for (i = 0; i < GOALLOC_MAP_L2_ENTRIES; i++)
+		goalloc_map_empty_l2[i] = &goalloc_map_empty_leaf;
+	return 0;
 }
 
 /**
@@ -525,10 +563,11 @@ void goalloc_heap_exit(void)
 	for (i = 0; i < map_l1_entries; i++) {
 		struct goalloc_map_leaf **l2 = goalloc_map_l1[i];
 
-		if (!l2)
+		if (l2 == goalloc_map_empty_l2)
 			continue;
-		for (j = 0; j < (1UL << GOALLOC_MAP_L2_BITS); j++)
-			kfree(l2[j]);
+		for (j = 0; j < GOALLOC_MAP_L2_ENTRIES; j++)
+			if (l2[j] != &goalloc_map_empty_leaf)
+				kfree(l2[j]);
 		kfree(l2);
 	}
 	kvfree(goalloc_map_l1);

@@ -25,9 +25,10 @@
 /*
  * Page supply: the one place the heap meets the kernel's page allocator
  * (implemented in goalloc.c), so that goalloc_heap.c can also be built in
- * user space.  Naturally aligned runs of 2^order kernel pages.
+ * user space.  Naturally aligned runs of 2^order kernel pages; *@zeroed
+ * says whether they come cleared (as they do under init_on_alloc).
  */
-void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid);
+void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid, bool *zeroed);
 void goalloc_pages_free(void *addr, unsigned int order);
 int goalloc_pages_nid(const void *addr);
 
@@ -40,8 +41,11 @@ struct goalloc_map_leaf {
 };
 
 #define GOALLOC_MAP_L2_BITS	12
+#define GOALLOC_MAP_L2_ENTRIES	BIT(GOALLOC_MAP_L2_BITS)
 
 extern struct goalloc_map_leaf ***goalloc_map_l1;
+extern struct goalloc_map_leaf *goalloc_map_empty_l2[GOALLOC_MAP_L2_ENTRIES];
+extern struct goalloc_map_leaf goalloc_map_empty_leaf;
 extern unsigned long goalloc_map_limit;
 extern unsigned long goalloc_map_base;
 
@@ -49,7 +53,8 @@ extern unsigned long goalloc_map_base;
  * goalloc_span_of() - the span holding an address (Go's spanOf)
  * @p: any address
  *
- * Three dependent loads, no lock: also answers "is this goalloc's?".
+ * Three dependent loads, no lock and no NULL check on the way (missing
+ * nodes are shared empty ones): also answers "is this goalloc's?".
  *
  * Return: the in-use span holding @p, or NULL if goalloc has no span there.
  */
@@ -62,12 +67,8 @@ static __always_inline struct goalloc_span *goalloc_span_of(const void *p)
 		return NULL;
 	l2 = READ_ONCE(goalloc_map_l1[off >> (GOALLOC_ARENA_SHIFT +
 					      GOALLOC_MAP_L2_BITS)]);
-	if (unlikely(!l2))
-		return NULL;
 	leaf = READ_ONCE(l2[(off >> GOALLOC_ARENA_SHIFT) &
-			    ((1UL << GOALLOC_MAP_L2_BITS) - 1)]);
-	if (unlikely(!leaf))
-		return NULL;
+			    (GOALLOC_MAP_L2_ENTRIES - 1)]);
 	return READ_ONCE(leaf->spans[(off >> GOALLOC_PAGE_SHIFT) &
 				     (GOALLOC_ARENA_PAGES - 1)]);
 }

@@ -103,17 +103,25 @@ enum goalloc_span_state {
 	GOALLOC_SPAN_CACHED,	/* held by a CPU's cache */
 	GOALLOC_SPAN_PARTIAL,	/* on the central partial list */
 	GOALLOC_SPAN_FULL,	/* on the central full list */
+	GOALLOC_SPAN_EMPTY,	/* on the central empty list */
 	GOALLOC_SPAN_DEAD,	/* leaving: no list, no CPU */
 };
 
 /**
  * struct goalloc_tiny_block - bookkeeping of one 16-byte tiny block
- * @word: bits 0-15 mark object starts, bits 16-31 object ends (bit 16 + n
- *	is an object ending at byte n + 1), bits 32 and up count the live
- *	objects plus a bias held while a CPU still carves the block
+ * @word: bits 0-15 mark objects freed; bits 32 and up count the live
+ *	objects plus a bias held while a CPU still carves the block.  Frees,
+ *	from any CPU, change it with one compare-and-exchange.
+ * @starts: bit n marks an object starting at byte n
+ * @ends: bit n marks an object ending at byte n
+ *
+ * @starts and @ends are written only by the CPU carving the block, with
+ * plain stores: a tiny allocation has no atomic.
  */
 struct goalloc_tiny_block {
 	atomic_long_t word;
+	u16 starts;
+	u16 ends;
 };
 
 #define GOALLOC_TINY_LIVE_SHIFT	32
@@ -126,8 +134,11 @@ struct goalloc_tiny_block {
  * @elemsize: object size (for a large object: the whole span)
  * @divmagic: Go's division magic for @elemsize
  * @nelems: objects in the span
+ * @limit: @nelems * @elemsize: offsets below it are inside objects
  * @kind: &enum goalloc_span_kind
  * @state: &enum goalloc_span_state
+ * @fast_free: objects of a cache's span, freed through the per-CPU array
+ *	(not large, not tiny)
  * @needzero: the span's memory may hold old data (Go's span.needzero)
  * @nid: NUMA node of the memory
  * @cache: the cache the span belongs to (NULL for large objects)
@@ -136,7 +147,7 @@ struct goalloc_tiny_block {
  * @freeindex: objects below are allocated
  * @alloc_count: live objects as of the last sweep plus those taken since
  * @free_count: bits set in @free_bits
- * @list: central partial or full list
+ * @list: central partial, full or empty list
  * @rcu: defers the release of a span of a %GOALLOC_TYPESAFE_BY_RCU cache
  * @tiny: per-object tiny-block bookkeeping, for the tiny cache's spans
  * @free_bits: objects freed since the last sweep
@@ -148,9 +159,11 @@ struct goalloc_span {
 	unsigned int npages;
 	unsigned int elemsize;
 	u32 divmagic;
+	u32 limit;
 	u16 nelems;
 	u8 kind;
 	u8 state;
+	bool fast_free;
 	bool needzero;
 	int nid;
 	struct goalloc_cache *cache;
@@ -213,6 +226,28 @@ static __always_inline unsigned int goalloc_span_obj_index(const struct goalloc_
 							   const void *p)
 {
 	return goalloc_obj_index((unsigned long)p - s->base, s->divmagic);
+}
+
+/**
+ * goalloc_span_obj_start() - is an address the start of one of the objects?
+ * @s: the span
+ * @p: any address
+ *
+ * Return: true if @p is the first byte of an object of @s.
+ */
+static __always_inline bool goalloc_span_obj_start(const struct goalloc_span *s,
+						   const void *p)
+{
+	unsigned long off = (unsigned long)p - s->base;
+
+	/*
+	 * off * divmagic is index * 2^32 plus a fraction: off / size's.  At
+	 * an object's start the fraction is index * (divmagic * size - 2^32),
+	 * under divmagic for every span of up to 128 KiB of objects of up to
+	 * 32 KiB (tools/mksizeclasses.py's exactness bound); anywhere else it
+	 * is at least divmagic.  A span of one object has divmagic 1.
+	 */
+	return off < s->limit && (u32)(off * s->divmagic) < s->divmagic;
 }
 
 static inline bool goalloc_span_obj_live(const struct goalloc_span *s,

@@ -84,6 +84,36 @@ static void sizeclass_divmagic_exact(struct kunit *test)
 	}
 }
 
+/*
+ * goalloc_span_obj_start(), the check every free makes, accepts exactly the
+ * first byte of each object of a span of each class, and nothing else.
+ */
+static void sizeclass_obj_start_exact(struct kunit *test)
+{
+	unsigned int c;
+
+	for (c = 1; c < GOALLOC_NUM_SIZE_CLASSES; c++) {
+		unsigned long span = class_span_bytes(c), off;
+		unsigned int size = goalloc_class_to_size[c];
+		unsigned int nelems = goalloc_class_objects(c);
+		struct goalloc_span s = {
+			.base = 1UL << 40,
+			.limit = nelems * size,
+			.divmagic = nelems == 1 ? 1 : goalloc_class_to_divmagic[c],
+		};
+
+		for (off = 0; off <= span; off++) {
+			bool start = off < s.limit && off % size == 0;
+
+			if (goalloc_span_obj_start(&s, (void *)(s.base + off)) != start) {
+				KUNIT_FAIL(test, "class %u size %u: offset %lu judged %s",
+					   c, size, off, start ? "inside" : "a start");
+				return;
+			}
+		}
+	}
+}
+
 /* Go's rule: the tail of a span that no object uses is at most 1/8 of it. */
 static void sizeclass_tail_waste(struct kunit *test)
 {
@@ -133,6 +163,7 @@ static struct kunit_case sizeclass_cases[] = {
 	KUNIT_CASE(sizeclass_matches_go),
 	KUNIT_CASE(sizeclass_lookup_is_tightest),
 	KUNIT_CASE(sizeclass_divmagic_exact),
+	KUNIT_CASE(sizeclass_obj_start_exact),
 	KUNIT_CASE(sizeclass_tail_waste),
 	{}
 };
