@@ -73,10 +73,10 @@
 #define GOALLOC_ARRAY_BYTES	65536
 #define GOALLOC_ARRAY_MIN	4
 #define GOALLOC_ARRAY_MAX	64
-/* Empty spans a cache keeps for reuse: about 128 KiB, 2 to 16 spans. */
-#define GOALLOC_EMPTY_BYTES	(128 << 10)
+/* Empty spans a cache keeps for reuse: about 32 KiB, 2 to 4 spans. */
+#define GOALLOC_EMPTY_BYTES	(32 << 10)
 #define GOALLOC_EMPTY_MIN	2
-#define GOALLOC_EMPTY_MAX	16
+#define GOALLOC_EMPTY_MAX	4
 /* goalloc_free_rcu() batches: start a grace period at this many objects. */
 #define GOALLOC_RCU_BATCH	64
 #define GOALLOC_RCU_DELAY	(HZ / 50 + 1)
@@ -94,7 +94,9 @@
  * @tiny_carved: objects carved from @tiny
  * @tiny_allocs: tiny objects allocated on this CPU, ever
  * @tiny_frees: tiny objects freed on this CPU, ever
- * @objects: LIFO of freed objects, the most recent last
+ * @objects: LIFO of freed objects, in @objects[1] to @objects[@count],
+ *	the most recent last; @objects[0] stays NULL, so that the top,
+ *	@objects[@count], can be read (for the double-free check) unguarded
  */
 struct goalloc_cpu_cache {
 	local_lock_t lock;
@@ -424,7 +426,7 @@ static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 
 	spin_lock(&c->central.lock);
 	for (i = 0; i < n; i++) {
-		void *obj = pc->objects[i];
+		void *obj = pc->objects[i + 1];
 		struct goalloc_span *s = goalloc_span_of(obj);
 		unsigned int idx = goalloc_span_obj_index(s, obj);
 
@@ -443,7 +445,7 @@ static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 	}
 	spin_unlock(&c->central.lock);
 	pc->count -= n;
-	memmove(pc->objects, pc->objects + n, pc->count * sizeof(void *));
+	memmove(pc->objects + 1, pc->objects + 1 + n, pc->count * sizeof(void *));
 	release_spans(c, &release);
 }
 
@@ -511,7 +513,7 @@ static void *cache_refill(struct goalloc_cache *c, gfp_t gfp,
 
 		if (pc->count) {
 			*dirty = true;
-			return pc->objects[--pc->count];
+			return pc->objects[pc->count--];
 		}
 		obj = goalloc_span_next_free(pc->span);
 		if (obj) {
@@ -563,7 +565,7 @@ static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	if (likely(pc->count)) {
-		obj = pc->objects[--pc->count];
+		obj = pc->objects[pc->count--];
 		pc->allocs++;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
 		if (unlikely(cache_want_init_on_alloc(c, gfp)))
@@ -661,8 +663,8 @@ static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node)
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	if (pc->count &&
-	    goalloc_span_of(pc->objects[pc->count - 1])->nid == node) {
-		obj = pc->objects[--pc->count];
+	    goalloc_span_of(pc->objects[pc->count])->nid == node) {
+		obj = pc->objects[pc->count--];
 	} else if (pc->span->nid == node) {
 		obj = goalloc_span_next_free_fast(pc->span);
 		dirty = pc->span->needzero;
@@ -683,7 +685,7 @@ static __always_inline void cache_push(struct goalloc_cache *c,
 {
 	if (unlikely(pc->count >= c->array_max))
 		cache_flush(c, pc, c->array_max / 2);
-	pc->objects[pc->count++] = obj;
+	pc->objects[++pc->count] = obj;
 	pc->frees++;
 }
 
@@ -697,7 +699,7 @@ static noinline void cache_free_locked_slow(struct goalloc_cache *c,
 					    void *obj, unsigned long flags,
 					    unsigned long ip)
 {
-	if (pc->count && pc->objects[pc->count - 1] == obj) {
+	if (pc->objects[pc->count] == obj) {
 		/* Fast paths pass no @ip: they reach here by a tail call. */
 		goalloc_report("double free", obj, c, ip ?: _RET_IP_);
 	} else {
@@ -718,9 +720,9 @@ static __always_inline void cache_free_locked(struct goalloc_cache *c,
 					      unsigned long ip)
 {
 	if (unlikely(pc->count >= c->array_max || cache_want_init_on_free(c) ||
-		     (pc->count && pc->objects[pc->count - 1] == obj)))
+		     pc->objects[pc->count] == obj))
 		return cache_free_locked_slow(c, pc, obj, flags, ip);
-	pc->objects[pc->count++] = obj;
+	pc->objects[++pc->count] = obj;
 	pc->frees++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
@@ -790,7 +792,7 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 	off = tiny_align(pc->tiny_off, size);
 	if (unlikely(!pc->tiny || off + size > GOALLOC_TINY_SIZE)) {
 		if (pc->count) {
-			block = (unsigned long)pc->objects[--pc->count];
+			block = (unsigned long)pc->objects[pc->count--];
 		} else {
 			block = (unsigned long)goalloc_span_next_free_fast(pc->span);
 			if (!block) {
@@ -909,8 +911,22 @@ static void large_free(struct goalloc_span *s, const void *p, unsigned long ip)
 
 /* ---- The kmalloc-like family ------------------------------------------ */
 
-static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
-					 unsigned long ip)
+/* Sizes over 32 KiB, zero and too large ones: off the fast path. */
+static noinline void *malloc_big(size_t size, gfp_t gfp, int node)
+{
+	if (!size)
+		return ZERO_SIZE_PTR;
+	if (unlikely(size > GOALLOC_MAX_SIZE)) {
+		/* Reached by a tail call: _RET_IP_ is goalloc's caller. */
+		if (!(gfp & __GFP_NOWARN))
+			goalloc_report("allocation larger than goalloc can serve",
+				       (void *)size, NULL, _RET_IP_);
+		return NULL;
+	}
+	return large_alloc(size, gfp, node);
+}
+
+static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node)
 {
 	struct goalloc_cache *c;
 
@@ -922,26 +938,18 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
 			return cache_alloc(c, gfp);
 		return cache_alloc_on_node(c, gfp, node);
 	}
-	if (!size)
-		return ZERO_SIZE_PTR;
-	if (unlikely(size > GOALLOC_MAX_SIZE)) {
-		if (!(gfp & __GFP_NOWARN))
-			goalloc_report("allocation larger than goalloc can serve",
-				       (void *)size, NULL, ip);
-		return NULL;
-	}
-	return large_alloc(size, gfp, node);
+	return malloc_big(size, gfp, node);
 }
 
 void *goalloc_malloc(size_t size, gfp_t gfp)
 {
-	return malloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
+	return malloc_node(size, gfp, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC);
 
 void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
 {
-	return malloc_node(size, gfp, node, _RET_IP_);
+	return malloc_node(size, gfp, node);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc_node, GOALLOC);
 
@@ -954,7 +962,7 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 			       _RET_IP_);
 		return NULL;
 	}
-	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
+	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC);
 
@@ -962,14 +970,12 @@ EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC);
  * Every free that is not the fast case below: NULL, memory goalloc does
  * not own, pointers inside objects, tiny and large objects.
  */
-static noinline void free_slow(const void *p, unsigned long ip)
+static noinline void free_slow(const void *p, struct goalloc_span *s,
+			       unsigned long ip)
 {
-	struct goalloc_span *s;
-
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
-	s = goalloc_span_of(p);
-	if (unlikely(!s)) {
+	if (unlikely(s == &goalloc_empty_span)) {
 		goalloc_report("free of memory goalloc does not own", p, NULL, ip);
 		return;
 	}
@@ -992,12 +998,15 @@ static noinline void free_slow(const void *p, unsigned long ip)
 /* goalloc_free(): find the span, check the pointer, push on the array. */
 static __always_inline void free_checked(const void *p, unsigned long ip)
 {
-	struct goalloc_span *s = goalloc_span_of(p);
+	struct goalloc_span *s = goalloc_span_lookup(p);
 
-	/* NULL and ZERO_SIZE_PTR are below the direct map: no span. */
-	if (likely(s && s->fast_free && goalloc_span_obj_start(s, p)))
+	/*
+	 * NULL, ZERO_SIZE_PTR and memory goalloc does not own find
+	 * goalloc_empty_span, whose limit is 0, as do tiny and large objects.
+	 */
+	if (likely(goalloc_span_obj_start(s, p)))
 		return cache_free(s->cache, (void *)p, 0);
-	free_slow(p, ip);
+	free_slow(p, s, ip);
 }
 
 void goalloc_free(const void *p)
@@ -1037,7 +1046,7 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 	void *q;
 
 	if (!p || p == ZERO_SIZE_PTR)
-		return malloc_node(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
+		return malloc_node(new_size, gfp, NUMA_NO_NODE);
 	if (!new_size) {
 		free_checked(p, _RET_IP_);
 		return ZERO_SIZE_PTR;
@@ -1054,7 +1063,7 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 			memset((char *)p + new_size, 0, ks - new_size);
 		return (void *)p;
 	}
-	q = malloc_node(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
+	q = malloc_node(new_size, gfp, NUMA_NO_NODE);
 	if (!q)
 		return NULL;
 	memcpy(q, p, ks);
@@ -1203,7 +1212,7 @@ static struct goalloc_cache *cache_new(const char *name, unsigned int size,
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return NULL;
-	c->cpu = __alloc_percpu(sizeof(*c->cpu) + array_max * sizeof(void *),
+	c->cpu = __alloc_percpu(sizeof(*c->cpu) + (array_max + 1) * sizeof(void *),
 				__alignof__(struct goalloc_cpu_cache));
 	if (!c->cpu) {
 		kfree(c);
@@ -1403,7 +1412,7 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 		pc = this_cpu_ptr(c->cpu);
 		n = min_t(size_t, nr - i, pc->count);
 		pc->count -= n;
-		memcpy(&objs[i], &pc->objects[pc->count], n * sizeof(void *));
+		memcpy(&objs[i], &pc->objects[pc->count + 1], n * sizeof(void *));
 		pc->allocs += n;
 		i += n;
 		while (i < nr && (objs[i] = goalloc_span_next_free_fast(pc->span))) {
@@ -1443,7 +1452,7 @@ void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 
 		if (likely(s && s->cache == c && goalloc_span_obj_start(s, obj) &&
 			   !cache_want_init_on_free(c) &&
-			   !(pc->count && pc->objects[pc->count - 1] == obj))) {
+			   pc->objects[pc->count] != obj)) {
 			cache_push(c, pc, obj);
 			continue;
 		}

@@ -176,7 +176,8 @@ static struct goalloc_map_leaf *map_leaf(unsigned long addr)
  * without heap_lock (it allocates with the caller's @gfp); the new nodes
  * are published under heap_lock, and a racing loser frees its copy.
  * Missing nodes point at goalloc_map_empty_l2 and goalloc_map_empty_leaf,
- * so that lookups need no NULL checks.
+ * and pages without a span at &goalloc_empty_span, so that lookups need
+ * no NULL checks.
  */
 static int map_prepare(unsigned long addr, gfp_t gfp)
 {
@@ -197,11 +198,13 @@ static int map_prepare(unsigned long addr, gfp_t gfp)
 	} else if (READ_ONCE(*map_l2_slot(addr)) != &goalloc_map_empty_leaf) {
 		return 0;
 	}
-	leaf = kzalloc(sizeof(*leaf), gfp);
+	leaf = kmalloc(sizeof(*leaf), gfp);
 	if (!leaf) {
 		kfree(l2);
 		return -ENOMEM;
 	}
+	for (i = 0; i < GOALLOC_ARENA_PAGES; i++)
+		leaf->spans[i] = &goalloc_empty_span;
 	spin_lock_irqsave(&heap_lock, flags);
 	if (l2 && goalloc_map_l1[i1] == goalloc_map_empty_l2) {
 		/* Release: a lockless reader sees the node filled in. */
@@ -209,7 +212,7 @@ static int map_prepare(unsigned long addr, gfp_t gfp)
 		l2 = NULL;
 	}
 	if (*map_l2_slot(addr) == &goalloc_map_empty_leaf) {
-		/* Release: a lockless reader sees the leaf zeroed. */
+		/* Release: a lockless reader sees the leaf filled in. */
 		smp_store_release(map_l2_slot(addr), leaf);
 		leaf = NULL;
 	}
@@ -465,7 +468,7 @@ void goalloc_heap_unmap(struct goalloc_span *s)
 	unsigned int i;
 
 	for (i = 0; i < s->npages; i++)
-		WRITE_ONCE(e[i], NULL);
+		WRITE_ONCE(e[i], &goalloc_empty_span);
 }
 
 /**
@@ -548,6 +551,8 @@ int goalloc_heap_init(void)
 		goalloc_map_l1[i] = goalloc_map_empty_l2;
 	for (i = 0; i < GOALLOC_MAP_L2_ENTRIES; i++)
 		goalloc_map_empty_l2[i] = &goalloc_map_empty_leaf;
+	for (i = 0; i < GOALLOC_ARENA_PAGES; i++)
+		goalloc_map_empty_leaf.spans[i] = &goalloc_empty_span;
 	return 0;
 }
 

@@ -50,27 +50,43 @@ extern unsigned long goalloc_map_limit;
 extern unsigned long goalloc_map_base;
 
 /**
- * goalloc_span_of() - the span holding an address (Go's spanOf)
+ * goalloc_span_lookup() - the span holding an address (Go's spanOf)
  * @p: any address
  *
- * Three dependent loads, no lock and no NULL check on the way (missing
- * nodes are shared empty ones): also answers "is this goalloc's?".
+ * Three dependent loads, no lock and no branch on the way: missing nodes
+ * are shared empty ones, and a page with no span maps to
+ * &goalloc_empty_span.
  *
- * Return: the in-use span holding @p, or NULL if goalloc has no span there.
+ * Return: the in-use span holding @p, or &goalloc_empty_span.
  */
-static __always_inline struct goalloc_span *goalloc_span_of(const void *p)
+static __always_inline struct goalloc_span *goalloc_span_lookup(const void *p)
 {
 	unsigned long off = (unsigned long)p - goalloc_map_base;
 	struct goalloc_map_leaf **l2, *leaf;
 
 	if (unlikely(off >= goalloc_map_limit))
-		return NULL;
+		return &goalloc_empty_span;
 	l2 = READ_ONCE(goalloc_map_l1[off >> (GOALLOC_ARENA_SHIFT +
 					      GOALLOC_MAP_L2_BITS)]);
 	leaf = READ_ONCE(l2[(off >> GOALLOC_ARENA_SHIFT) &
 			    (GOALLOC_MAP_L2_ENTRIES - 1)]);
 	return READ_ONCE(leaf->spans[(off >> GOALLOC_PAGE_SHIFT) &
 				     (GOALLOC_ARENA_PAGES - 1)]);
+}
+
+/**
+ * goalloc_span_of() - the span holding an address, if any
+ * @p: any address
+ *
+ * Also answers "is this goalloc's?".
+ *
+ * Return: the in-use span holding @p, or NULL if goalloc has no span there.
+ */
+static __always_inline struct goalloc_span *goalloc_span_of(const void *p)
+{
+	struct goalloc_span *s = goalloc_span_lookup(p);
+
+	return s == &goalloc_empty_span ? NULL : s;
 }
 
 /**

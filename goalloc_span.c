@@ -72,8 +72,7 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 	/* One object: index 0 everywhere, and only offset 0 starts it. */
 	s->divmagic = nelems == 1 ? 1 : (u32)(U32_MAX / elemsize + 1);
 	s->nelems = nelems;
-	s->limit = nelems * elemsize;
-	s->fast_free = cache && !tiny;
+	s->limit = cache && !tiny ? nelems * elemsize : 0;
 	s->cache = cache;
 	s->state = GOALLOC_SPAN_DEAD;
 	s->free_bits = s->alloc_bits + words;

@@ -134,11 +134,12 @@ struct goalloc_tiny_block {
  * @elemsize: object size (for a large object: the whole span)
  * @divmagic: Go's division magic for @elemsize
  * @nelems: objects in the span
- * @limit: @nelems * @elemsize: offsets below it are inside objects
+ * @limit: @nelems * @elemsize for a span of a cache whose objects are
+ *	freed through the per-CPU arrays, offsets below it being inside
+ *	objects; 0 for large and tiny spans, so that goalloc_span_obj_start()
+ *	sends their frees down the slow path
  * @kind: &enum goalloc_span_kind
  * @state: &enum goalloc_span_state
- * @fast_free: objects of a cache's span, freed through the per-CPU array
- *	(not large, not tiny)
  * @needzero: the span's memory may hold old data (Go's span.needzero)
  * @nid: NUMA node of the memory
  * @cache: the cache the span belongs to (NULL for large objects)
@@ -163,7 +164,6 @@ struct goalloc_span {
 	u16 nelems;
 	u8 kind;
 	u8 state;
-	bool fast_free;
 	bool needzero;
 	int nid;
 	struct goalloc_cache *cache;
@@ -181,7 +181,10 @@ struct goalloc_span {
 	unsigned long alloc_bits[];
 };
 
-/* An always-exhausted span: a CPU cache holds it instead of NULL. */
+/*
+ * An always-exhausted span with no objects: a CPU cache holds it instead of
+ * NULL, and the page map has it where it has no span.
+ */
 extern struct goalloc_span goalloc_empty_span;
 
 /**

@@ -17,6 +17,7 @@ kdir=${1:?usage: $0 KDIR OUTDIR [make args]}
 out=${2:?usage: $0 KDIR OUTDIR [make args]}
 shift 2
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 rsync -a --delete --exclude build --exclude .git --exclude '.ci' \
 	--exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	"$GOALLOC_TOP/" "$out/src/"
