@@ -69,8 +69,8 @@
 #include "goalloc_heap.h"
 
 #define GOALLOC_NAME_LEN	32
-/* Per-CPU array capacity: about 16 KiB of objects, 4 to 64 of them. */
-#define GOALLOC_ARRAY_BYTES	16384
+/* Per-CPU array capacity: about 64 KiB of objects, 4 to 64 of them. */
+#define GOALLOC_ARRAY_BYTES	65536
 #define GOALLOC_ARRAY_MIN	4
 #define GOALLOC_ARRAY_MAX	64
 /* Empty spans a cache keeps for reuse: about 32 KiB, 2 to 4 spans. */
