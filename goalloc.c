@@ -388,11 +388,12 @@ static struct goalloc_span *central_refill(struct goalloc_cache *c,
 }
 
 /*
- * Grow a cache by a span from the heap, constructed and published, onto
- * the partial list.  No goalloc lock held: this may sleep if @gfp allows.
+ * Grow a cache by a span from the heap, constructed and published: handed
+ * to the calling CPU (@cached) or put on the partial list.  No goalloc
+ * lock held: this may sleep if @gfp allows.
  */
 static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
-				       int nid)
+				       int nid, bool cached)
 {
 	struct goalloc_span *s;
 	unsigned long flags;
@@ -406,10 +407,14 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 			c->ctor((void *)(s->base + (unsigned long)i * c->size));
 	goalloc_heap_map(s);
 	spin_lock_irqsave(&c->central.lock, flags);
-	s->state = GOALLOC_SPAN_PARTIAL;
-	list_add(&s->list, &c->central.partial);
 	c->central.nr_spans++;
-	c->central.nr_partial++;
+	if (cached) {
+		s->state = GOALLOC_SPAN_CACHED;
+	} else {
+		s->state = GOALLOC_SPAN_PARTIAL;
+		list_add(&s->list, &c->central.partial);
+		c->central.nr_partial++;
+	}
 	spin_unlock_irqrestore(&c->central.lock, flags);
 	return s;
 }
@@ -421,14 +426,19 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 			unsigned int n)
 {
+	struct goalloc_span *s = &goalloc_empty_span;
 	LIST_HEAD(release);
 	unsigned int i;
 
 	spin_lock(&c->central.lock);
 	for (i = 0; i < n; i++) {
 		void *obj = pc->objects[i + 1];
-		struct goalloc_span *s = goalloc_span_of(obj);
-		unsigned int idx = goalloc_span_obj_index(s, obj);
+		unsigned int idx;
+
+		/* Objects freed together often share a span. */
+		if ((unsigned long)obj - s->base >= s->limit)
+			s = goalloc_span_of(obj);
+		idx = goalloc_span_obj_index(s, obj);
 
 		if (unlikely(!goalloc_span_obj_live(s, idx))) {
 			goalloc_report("double free", obj, c, 0);
@@ -527,10 +537,21 @@ static void *cache_refill(struct goalloc_cache *c, gfp_t gfp,
 
 		/* The IRQ state is the caller's again after the relock. */
 		local_unlock_irqrestore(&c->cpu->lock, flags);
-		s = cache_grow(c, gfp, NUMA_NO_NODE);
+		s = cache_grow(c, gfp, NUMA_NO_NODE, true);
 		local_lock_irqsave(&c->cpu->lock, flags);
 		if (!s)
 			return NULL;
+		pc = this_cpu_ptr(c->cpu);
+		if (pc->span == &goalloc_empty_span) {
+			pc->span = s;
+			continue;
+		}
+		/* This CPU got a span meanwhile: keep the new one for later. */
+		spin_lock(&c->central.lock);
+		s->state = GOALLOC_SPAN_PARTIAL;
+		list_add(&s->list, &c->central.partial);
+		c->central.nr_partial++;
+		spin_unlock(&c->central.lock);
 	}
 }
 
@@ -624,7 +645,7 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 		spin_unlock_irqrestore(&c->central.lock, flags);
 		if (obj)
 			break;
-		grown = cache_grow(c, gfp, node);
+		grown = cache_grow(c, gfp, node, false);
 		if (!grown)
 			return NULL;
 		if (grown->nid != node) {

@@ -8,9 +8,9 @@
  * fragmented for that, the heap takes a smaller order instead, down to what
  * the request needs, quietly (__GFP_NOWARN): an arena is any naturally
  * aligned chunk of at most 4 MiB.  Each arena tracks its 8 KiB goalloc
- * pages in a bitmap (1 = in a span) with Go's free-run summary (free pages
- * at the start, the longest free run, free pages at the end: Go's
- * pallocSum), and a span's pages are a run found address-ordered first fit
+ * pages in a bitmap (1 = in a span) with a free-run summary in the spirit
+ * of Go's pallocSum (see arena_summarize_free()), and a span's pages are a
+ * run found address-ordered first fit
  * over the arenas of the wanted node, lowest address first, as Go's
  * pageAlloc finds them.  A large object of half an arena or more gets a
  * naturally aligned chunk of its own, which goes straight back to the buddy
@@ -62,12 +62,10 @@
  * @npages: goalloc pages in it (512 for a full 4 MiB arena)
  * @nid: NUMA node of its memory
  * @nfree: pages in no span
+ * @first_free: no page below it is free (where first fit starts)
  * @zeroed_base: pages at or above this index were never used (Go's
  *	zeroedBase)
- * @sum_start: free pages at the start (Go's pallocSum start)
- * @sum_max: longest run of free pages (an upper bound: see
- *	arena_find_run())
- * @sum_end: free pages at the end
+ * @sum_max: longest run of free pages (an upper bound, see above)
  * @list: the node's arena list, by address
  * @used: 1 = page in a span
  */
@@ -77,8 +75,9 @@ struct goalloc_arena {
 	unsigned int npages;
 	int nid;
 	unsigned int nfree;
+	unsigned int first_free;
 	unsigned int zeroed_base;
-	u16 sum_start, sum_max, sum_end;
+	unsigned int sum_max;
 	struct list_head list;
 	DECLARE_BITMAP(used, GOALLOC_ARENA_PAGES);
 };
@@ -103,20 +102,17 @@ static void heap_release_workfn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(heap_release_work, heap_release_workfn);
 
 /*
- * The free-run summary.  sum_start and sum_end are kept exact with two
- * word scans per change; sum_max, the longest free run, is kept an upper
- * bound (taking pages never lengthens a run, and a free sets it to at
- * least the run it merges into) and made exact by every search that fails
- * on it.  So a search skips an arena that cannot fit the run, and no
- * change walks all of an arena's runs.
+ * The free-run summary.  Go's pallocSum keeps, per chunk, the free pages
+ * at the start, the longest free run and the free pages at the end: start
+ * and end let a run cross chunks.  A goalloc run never crosses an arena,
+ * so an arena keeps the two things a first-fit search needs, each cheap
+ * to keep on every change:
+ *  - sum_max, the longest free run, as an upper bound: taking pages never
+ *    lengthens a run, a free raises it to the run it merges into, and a
+ *    search that fails has seen every run and makes it exact;
+ *  - first_free, a lower bound of the first free page: the search starts
+ *    there and tightens it.
  */
-static void arena_summarize_ends(struct goalloc_arena *a)
-{
-	unsigned int n = a->npages, last = find_last_bit(a->used, n);
-
-	a->sum_start = find_first_bit(a->used, n);
-	a->sum_end = last >= n ? n : n - 1 - last;
-}
 
 /* Pages [first, first + npages) were freed: update the summary. */
 static void arena_summarize_free(struct goalloc_arena *a, unsigned int first,
@@ -129,7 +125,7 @@ static void arena_summarize_free(struct goalloc_arena *a, unsigned int first,
 		lo = prev + 1;
 	hi = find_next_bit(a->used, n, first + npages);
 	a->sum_max = max_t(unsigned int, a->sum_max, hi - lo);
-	arena_summarize_ends(a);
+	a->first_free = min(a->first_free, first);
 }
 
 /*
@@ -138,10 +134,15 @@ static void arena_summarize_free(struct goalloc_arena *a, unsigned int first,
  */
 static int arena_find_run(struct goalloc_arena *a, unsigned int npages)
 {
-	unsigned int n = a->npages, start = 0, max = 0;
+	unsigned int n = a->npages, start, max = 0;
 
-	if (a->sum_max < npages)
+	if (a->nfree < npages || a->sum_max < npages)
 		return -1;
+	start = find_next_zero_bit(a->used, n, a->first_free);
+	a->first_free = start;
+	/* One page: the first free one is the answer. */
+	if (npages == 1)
+		return start;
 	while (start < n) {
 		unsigned int end;
 
@@ -261,7 +262,7 @@ static struct goalloc_arena *arena_create(unsigned int min_order, gfp_t gfp,
 	a->zeroed_base = zeroed ? 0 : a->npages;
 	a->nid = goalloc_pages_nid(addr);
 	a->sum_max = a->npages;
-	arena_summarize_ends(a);
+	a->first_free = 0;
 	INIT_LIST_HEAD(&a->list);
 	return a;
 fail:
@@ -296,9 +297,13 @@ static void arena_take(struct goalloc_arena *a, struct goalloc_span *s,
 {
 	if (a->nfree == a->npages)
 		heap_stats.free_arenas--;
-	bitmap_set(a->used, first, s->npages);
+	if (s->npages == 1)
+		__set_bit(first, a->used);
+	else
+		bitmap_set(a->used, first, s->npages);
 	a->nfree -= s->npages;
-	arena_summarize_ends(a);
+	if (first == a->first_free)
+		a->first_free = first + s->npages;
 	s->arena = a;
 	s->base = a->base + ((unsigned long)first << GOALLOC_PAGE_SHIFT);
 	s->nid = a->nid;
@@ -427,8 +432,12 @@ void goalloc_heap_free(struct goalloc_span *s)
 	}
 	spin_lock_irqsave(&heap_lock, flags);
 	first = (s->base - a->base) >> GOALLOC_PAGE_SHIFT;
-	bitmap_clear(a->used, first, s->npages);
+	if (s->npages == 1)
+		__clear_bit(first, a->used);
+	else
+		bitmap_clear(a->used, first, s->npages);
 	a->nfree += s->npages;
+	a->first_free = min(a->first_free, first);
 	arena_summarize_free(a, first, s->npages);
 	heap_stats.inuse -= bytes;
 	if (a->nfree == a->npages) {

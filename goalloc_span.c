@@ -58,15 +58,23 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 
 	gfp &= ~__GFP_ZERO;
 	words = BITS_TO_LONGS(nelems);
-	s = kzalloc_node(struct_size(s, alloc_bits, 2 * words), gfp,
+	/* Not kzalloc: the fields are set below, and only the bitmaps cleared. */
+	s = kmalloc_node(struct_size(s, alloc_bits, 2 * words), gfp,
 			 nid == NUMA_NO_NODE ? numa_mem_id() : nid);
 	if (!s)
 		return NULL;
+	s->tiny = NULL;
 	if (tiny) {
 		s->tiny = kcalloc(nelems, sizeof(*s->tiny), gfp);
 		if (!s->tiny)
 			goto fail;
 	}
+	bitmap_zero(s->alloc_bits, 2 * words * BITS_PER_LONG);
+	s->freeindex = 0;
+	s->alloc_count = 0;
+	s->free_count = 0;
+	s->kind = GOALLOC_SPAN_SMALL;
+	s->needzero = false;
 	s->npages = npages;
 	s->elemsize = elemsize;
 	/* One object: index 0 everywhere, and only offset 0 starts it. */
