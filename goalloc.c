@@ -420,11 +420,13 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 }
 
 /*
- * Flush the @n oldest objects of a CPU's array to their spans, in one
- * batch under the central lock.  The CPU's local lock is held.
+ * Give @n objects back to their spans, in one batch under the central
+ * lock: each object's bit is set in its span's free_bits; a full span
+ * becomes partial, an empty one goes to the empty list or the heap.  IRQs
+ * are off.
  */
-static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
-			unsigned int n)
+static void central_free_objects(struct goalloc_cache *c, void **objs,
+				 unsigned int n)
 {
 	struct goalloc_span *s = &goalloc_empty_span;
 	LIST_HEAD(release);
@@ -432,14 +434,13 @@ static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 
 	spin_lock(&c->central.lock);
 	for (i = 0; i < n; i++) {
-		void *obj = pc->objects[i + 1];
+		void *obj = objs[i];
 		unsigned int idx;
 
 		/* Objects freed together often share a span. */
 		if ((unsigned long)obj - s->base >= s->limit)
 			s = goalloc_span_of(obj);
 		idx = goalloc_span_obj_index(s, obj);
-
 		if (unlikely(!goalloc_span_obj_live(s, idx))) {
 			goalloc_report("double free", obj, c, 0);
 			continue;
@@ -454,9 +455,16 @@ static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 		}
 	}
 	spin_unlock(&c->central.lock);
+	release_spans(c, &release);
+}
+
+/* Flush the @n oldest objects of a CPU's array.  Local lock held. */
+static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
+			unsigned int n)
+{
+	central_free_objects(c, pc->objects + 1, n);
 	pc->count -= n;
 	memmove(pc->objects + 1, pc->objects + 1 + n, pc->count * sizeof(void *));
-	release_spans(c, &release);
 }
 
 static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc);
@@ -1463,7 +1471,7 @@ void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 {
 	struct goalloc_cpu_cache *pc;
 	unsigned long flags;
-	size_t i;
+	size_t i, k = 0;
 
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
@@ -1474,7 +1482,13 @@ void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 		if (likely(s && s->cache == c && goalloc_span_obj_start(s, obj) &&
 			   !cache_want_init_on_free(c) &&
 			   pc->objects[pc->count] != obj)) {
-			cache_push(c, pc, obj);
+			if (pc->count < c->array_max) {
+				pc->objects[++pc->count] = obj;
+				pc->frees++;
+			} else {
+				/* The array is full: straight to the spans. */
+				objs[k++] = obj;
+			}
 			continue;
 		}
 		/* Anything else goes the checked way, unlocked. */
@@ -1482,6 +1496,10 @@ void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 		cache_free_slow(c, obj, _RET_IP_);
 		local_lock_irqsave(&c->cpu->lock, flags);
 		pc = this_cpu_ptr(c->cpu);
+	}
+	if (k) {
+		central_free_objects(c, objs, k);
+		this_cpu_ptr(c->cpu)->frees += k;
 	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }

@@ -109,7 +109,7 @@ static DECLARE_DELAYED_WORK(heap_release_work, heap_release_workfn);
  * to keep on every change:
  *  - sum_max, the longest free run, as an upper bound: taking pages never
  *    lengthens a run, a free raises it to the run it merges into, and a
- *    search that fails has seen every run and makes it exact;
+ *    search for n pages that fails lowers it to n - 1;
  *  - first_free, a lower bound of the first free page: the search starts
  *    there and tightens it.
  */
@@ -128,34 +128,59 @@ static void arena_summarize_free(struct goalloc_arena *a, unsigned int first,
 	a->first_free = min(a->first_free, first);
 }
 
+/* Bit i of the result: bits i to i + len - 1 of @x are all set. */
+static u64 runs_of(u64 x, unsigned int len)
+{
+	unsigned int have = 1;
+
+	while (have < len && x) {
+		unsigned int step = min(have, len - have);
+
+		x &= x >> step;
+		have += step;
+	}
+	return x;
+}
+
 /*
  * First fit in one arena: the lowest run of @npages free pages, or -1.
- * A search that fails has seen every run, and makes sum_max exact.
+ * Word at a time: a run inside a word is found by shifting and ANDing the
+ * word's free bits, a run across words by counting the free bits carried
+ * over from the words before.  A search that fails proves that no run of
+ * @npages is left, and lowers sum_max to say so.
  */
 static int arena_find_run(struct goalloc_arena *a, unsigned int npages)
 {
-	unsigned int n = a->npages, start, max = 0;
+	unsigned int n = a->npages, words = BITS_TO_LONGS(n), w, carry = 0;
 
 	if (a->nfree < npages || a->sum_max < npages)
 		return -1;
-	start = find_next_zero_bit(a->used, n, a->first_free);
-	a->first_free = start;
+	a->first_free = find_next_zero_bit(a->used, n, a->first_free);
 	/* One page: the first free one is the answer. */
 	if (npages == 1)
-		return start;
-	while (start < n) {
-		unsigned int end;
+		return a->first_free;
+	for (w = a->first_free / BITS_PER_LONG; w < words; w++) {
+		u64 free = ~(u64)a->used[w], r;
 
-		start = find_next_zero_bit(a->used, n, start);
-		if (start >= n)
-			break;
-		end = find_next_bit(a->used, n, start);
-		if (end - start >= npages)
-			return start;
-		max = max(max, end - start);
-		start = end;
+		if (w == words - 1 && n % BITS_PER_LONG)
+			free &= BIT_ULL(n % BITS_PER_LONG) - 1;
+		if (carry) {
+			unsigned int low = free == ~0ULL ? 64 : __ffs64(~free);
+
+			if (carry + low >= npages)
+				return w * BITS_PER_LONG - carry;
+		}
+		if (npages <= 64) {
+			r = runs_of(free, npages);
+			if (r)
+				return w * BITS_PER_LONG + __ffs64(r);
+		}
+		if (free == ~0ULL)
+			carry += 64;
+		else
+			carry = 63 - __fls(~free);
 	}
-	a->sum_max = max;
+	a->sum_max = npages - 1;
 	return -1;
 }
 

@@ -128,7 +128,8 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *cache, gfp_t gfp, size_t nr,
  * goalloc_cache_free_bulk() - free several objects of one cache at once
  * @cache: the cache
  * @nr: how many objects
- * @objs: the objects; NULL entries are ignored
+ * @objs: the objects; NULL entries are ignored.  The array's contents are
+ *	scratch afterwards, as with kmem_cache_free_bulk().
  *
  * Context: any context.
  */
