@@ -820,6 +820,14 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 	pc = this_cpu_ptr(c->cpu);
 	off = tiny_align(pc->tiny_off, size);
 	if (unlikely(!pc->tiny || off + size > GOALLOC_TINY_SIZE)) {
+		/*
+		 * Every object carved from the block is free again: carve it
+		 * anew rather than retire it and take another.
+		 */
+		if (pc->tiny &&
+		    atomic_long_read(&pc->tiny_meta->word) >> GOALLOC_TINY_LIVE_SHIFT ==
+		    GOALLOC_TINY_BIAS - pc->tiny_carved)
+			goto restart;
 		if (pc->count) {
 			block = (unsigned long)pc->objects[pc->count--];
 		} else {
@@ -838,6 +846,7 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 		tiny_retire(c, pc);
 		pc->tiny = block;
 		pc->tiny_meta = tiny_meta_of(block);
+restart:
 		atomic_long_set(&pc->tiny_meta->word,
 				GOALLOC_TINY_BIAS << GOALLOC_TINY_LIVE_SHIFT);
 		pc->tiny_meta->starts = 0;
