@@ -102,6 +102,10 @@ void bench_cfg_uncache(struct bench_cfg *c);
 int bench_run_rounds(struct bench_cfg *c,
 		     int (*measure)(bool ga, struct bench_cfg *c,
 				    struct bench_run *r));
+int bench_run_sizes(struct bench_cfg *c, const unsigned int *sizes,
+		    unsigned int nr_sizes,
+		    int (*measure)(bool ga, struct bench_cfg *c,
+				   struct bench_run *r));
 u64 bench_cycles_to_ns(u64 cycles);
 
 /* The workloads; each returns 0 or a negative errno. */

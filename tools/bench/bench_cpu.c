@@ -206,36 +206,11 @@ static int bulk_measure(bool ga, struct bench_cfg *c, struct bench_run *r)
 
 /* ---- the workloads --------------------------------------------------- */
 
-/* Run @measure for every size of bench_sizes[], through both APIs. */
-static int run_sizes(struct bench_cfg *c,
-		     int (*measure)(bool ga, struct bench_cfg *c,
-				    struct bench_run *r))
-{
-	unsigned int i, api;
-	int ret = 0;
-
-	for (api = 0; !ret && api < 2; api++) {
-		c->use_cache = api == 0;
-		c->api = c->use_cache ? "cache" : "malloc";
-		for (i = 0; !ret && i < bench_nr_sizes; i++) {
-			c->size = bench_sizes[i];
-			if (c->use_cache) {
-				ret = bench_cfg_caches(c);
-				if (ret)
-					break;
-			}
-			ret = bench_run_rounds(c, measure);
-			bench_cfg_uncache(c);
-		}
-	}
-	return ret;
-}
-
 int bench_pair(void)
 {
 	struct bench_cfg c = { .workload = "pair", .n = bench_pair_iters };
 
-	return run_sizes(&c, pair_measure);
+	return bench_run_sizes(&c, bench_sizes, bench_nr_sizes, pair_measure);
 }
 
 static int batch_common(const char *workload, bool random)
@@ -261,7 +236,7 @@ static int batch_common(const char *workload, bool random)
 			swap(c.perm[i], c.perm[j]);
 		}
 	}
-	ret = run_sizes(&c, batch_measure);
+	ret = bench_run_sizes(&c, bench_sizes, bench_nr_sizes, batch_measure);
 out:
 	vfree(c.perm);
 	vfree(c.objs);

@@ -212,6 +212,33 @@ int bench_run_rounds(struct bench_cfg *c,
 	return ret;
 }
 
+/*
+ * Run @measure for each of @sizes through both APIs: a goalloc cache and a
+ * SLUB cache of the size for the cache API, the malloc families otherwise.
+ */
+int bench_run_sizes(struct bench_cfg *c, const unsigned int *sizes,
+		    unsigned int nr_sizes,
+		    int (*measure)(bool ga, struct bench_cfg *c,
+				   struct bench_run *r))
+{
+	unsigned int i, api;
+	int ret = 0;
+
+	for (api = 0; !ret && api < 2; api++) {
+		c->use_cache = api == 0;
+		c->api = c->use_cache ? "cache" : "malloc";
+		for (i = 0; !ret && i < nr_sizes; i++) {
+			c->size = sizes[i];
+			if (c->use_cache)
+				ret = bench_cfg_caches(c);
+			if (!ret)
+				ret = bench_run_rounds(c, measure);
+			bench_cfg_uncache(c);
+		}
+	}
+	return ret;
+}
+
 struct bench_thread {
 	int (*fn)(void *data);
 	void *data;

@@ -441,28 +441,6 @@ static int scale_measure(bool ga, struct bench_cfg *c, struct bench_run *run)
 
 /* ---- the workloads ----------------------------------------------------- */
 
-static int smp_sizes_run(struct bench_cfg *c,
-			 int (*measure)(bool ga, struct bench_cfg *c,
-					struct bench_run *r))
-{
-	unsigned int i, api;
-	int ret = 0;
-
-	for (api = 0; !ret && api < 2; api++) {
-		c->use_cache = api == 0;
-		c->api = c->use_cache ? "cache" : "malloc";
-		for (i = 0; !ret && i < ARRAY_SIZE(smp_sizes); i++) {
-			c->size = smp_sizes[i];
-			if (c->use_cache)
-				ret = bench_cfg_caches(c);
-			if (!ret)
-				ret = bench_run_rounds(c, measure);
-			bench_cfg_uncache(c);
-		}
-	}
-	return ret;
-}
-
 int bench_remote(void)
 {
 	struct bench_cfg c = { .workload = "remote", .n = bench_remote_objs };
@@ -471,12 +449,14 @@ int bench_remote(void)
 		bench_emit("BENCH-SKIP workload=remote reason=cpus");
 		return 0;
 	}
-	return smp_sizes_run(&c, remote_measure);
+	return bench_run_sizes(&c, smp_sizes, ARRAY_SIZE(smp_sizes),
+			       remote_measure);
 }
 
 int bench_scale(void)
 {
 	struct bench_cfg c = { .workload = "scale", .n = bench_scale_iters };
 
-	return smp_sizes_run(&c, scale_measure);
+	return bench_run_sizes(&c, smp_sizes, ARRAY_SIZE(smp_sizes),
+			       scale_measure);
 }
