@@ -2093,6 +2093,43 @@ static void misuse_cache_free_foreign_object(struct kunit *test)
 	gt_expect_baseline(test, base);
 }
 
+/*
+ * A bulk free with bad entries among good ones, more than a per-CPU array
+ * holds (so some go straight to their spans): each bad entry is reported
+ * once, NULL is ignored, and every good object is freed (the cache is
+ * destroyed without a leak report).
+ */
+static void misuse_bulk_free_bad_entries(struct kunit *test)
+{
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *cache = gt_cache(test, "gt_bulkbad", 96, 0, 0, NULL);
+	struct goalloc_cache *other = gt_cache(test, "gt_bulkother", 96, 0, 0, NULL);
+	void **objs = gt_ptrs(test, 200);
+	unsigned long before;
+	void *stranger, *k;
+
+	KUNIT_ASSERT_EQ(test, goalloc_cache_alloc_bulk(cache, GFP_KERNEL, 190, objs),
+			190);
+	stranger = goalloc_cache_alloc(other, GFP_KERNEL);
+	k = kmalloc(96, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, stranger);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	objs[190] = NULL;
+	objs[191] = k;
+	objs[192] = (char *)objs[5] + 8;
+	objs[193] = stranger;
+	before = goalloc_misuse_count();
+	goalloc_cache_free_bulk(cache, 194, objs);
+	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 3UL);
+	kfree(k);
+	goalloc_cache_free(other, stranger);
+	gt_cache_destroy(test, other);
+	gt_cache_destroy(test, cache);
+	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 3UL);
+	gt_expect_works(test);
+	gt_expect_baseline(test, base);
+}
+
 /* goalloc_calloc() whose n * size overflows: NULL, and a report. */
 static void misuse_calloc_overflow(struct kunit *test)
 {
@@ -2676,6 +2713,7 @@ static struct kunit_case gt_misuse_cases[] = {
 	KUNIT_CASE(misuse_double_free_large),
 	KUNIT_CASE(misuse_free_to_wrong_cache),
 	KUNIT_CASE(misuse_cache_free_foreign_object),
+	KUNIT_CASE(misuse_bulk_free_bad_entries),
 	KUNIT_CASE(misuse_calloc_overflow),
 	KUNIT_CASE(misuse_absurd_sizes),
 	KUNIT_CASE(misuse_destroy_with_live_objects),
