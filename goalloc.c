@@ -57,6 +57,7 @@
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/poison.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/shrinker.h>
@@ -77,6 +78,8 @@
 #define GOALLOC_EMPTY_BYTES	(32 << 10)
 #define GOALLOC_EMPTY_MIN	2
 #define GOALLOC_EMPTY_MAX	4
+/* Internal: the tiny allocator's cache, which goalloc.debug leaves alone. */
+#define GOALLOC_TINY_CACHE	0x8000U
 /* goalloc_free_rcu() batches: start a grace period at this many objects. */
 #define GOALLOC_RCU_BATCH	64
 #define GOALLOC_RCU_DELAY	(HZ / 50 + 1)
@@ -210,6 +213,10 @@ static LIST_HEAD(goalloc_caches);
 static unsigned long goalloc_gone_allocs, goalloc_gone_frees;
 static atomic_long_t goalloc_misuse;
 static struct dentry *goalloc_debugfs;
+
+static bool goalloc_debug;
+module_param_named(debug, goalloc_debug, bool, 0444);
+MODULE_PARM_DESC(debug, "poison and check every cache (GOALLOC_POISON)");
 static int goalloc_cpuhp_state;
 
 /* Page supply for goalloc_heap.c: the buddy allocator. */
@@ -274,6 +281,16 @@ cache_want_init_on_alloc(const struct goalloc_cache *c, gfp_t gfp)
 static __always_inline bool cache_want_init_on_free(const struct goalloc_cache *c)
 {
 	return want_init_on_free() && !c->ctor &&
+	       !(c->flags & GOALLOC_TYPESAFE_BY_RCU);
+}
+
+/*
+ * A debug cache's free objects hold POISON_FREE; not those with a
+ * constructor's state, nor those RCU readers may still look at.
+ */
+static bool cache_poisons(const struct goalloc_cache *c)
+{
+	return (c->flags & GOALLOC_POISON) && !c->ctor &&
 	       !(c->flags & GOALLOC_TYPESAFE_BY_RCU);
 }
 
@@ -405,6 +422,8 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 	if (c->ctor)
 		for (i = 0; i < s->nelems; i++)
 			c->ctor((void *)(s->base + (unsigned long)i * c->size));
+	else if (cache_poisons(c))
+		memset((void *)s->base, POISON_FREE, s->nelems * c->size);
 	goalloc_heap_map(s);
 	spin_lock_irqsave(&c->central.lock, flags);
 	c->central.nr_spans++;
@@ -423,14 +442,15 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
  * Give @n objects back to their spans, in one batch under the central
  * lock: each object's bit is set in its span's free_bits; a full span
  * becomes partial, an empty one goes to the empty list or the heap.  IRQs
- * are off.
+ * are off.  Return: how many were freed (a double free is reported and
+ * dropped).
  */
-static void central_free_objects(struct goalloc_cache *c, void **objs,
-				 unsigned int n)
+static unsigned int central_free_objects(struct goalloc_cache *c, void **objs,
+					 unsigned int n)
 {
 	struct goalloc_span *s = &goalloc_empty_span;
+	unsigned int i, freed = 0;
 	LIST_HEAD(release);
-	unsigned int i;
 
 	spin_lock(&c->central.lock);
 	for (i = 0; i < n; i++) {
@@ -445,8 +465,11 @@ static void central_free_objects(struct goalloc_cache *c, void **objs,
 			goalloc_report("double free", obj, c, 0);
 			continue;
 		}
+		if (unlikely(cache_poisons(c)))
+			memset(obj, POISON_FREE, c->size);
 		__set_bit(idx, s->free_bits);
 		s->free_count++;
+		freed++;
 		if (s->state == GOALLOC_SPAN_CACHED)
 			continue;
 		if (!goalloc_span_live(s) || s->state == GOALLOC_SPAN_FULL) {
@@ -456,13 +479,15 @@ static void central_free_objects(struct goalloc_cache *c, void **objs,
 	}
 	spin_unlock(&c->central.lock);
 	release_spans(c, &release);
+	return freed;
 }
 
 /* Flush the @n oldest objects of a CPU's array.  Local lock held. */
 static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 			unsigned int n)
 {
-	central_free_objects(c, pc->objects + 1, n);
+	/* A double free found here was counted as a free when pushed. */
+	pc->frees -= n - central_free_objects(c, pc->objects + 1, n);
 	pc->count -= n;
 	memmove(pc->objects + 1, pc->objects + 1 + n, pc->count * sizeof(void *));
 }
@@ -563,6 +588,27 @@ static void *cache_refill(struct goalloc_cache *c, gfp_t gfp,
 	}
 }
 
+static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node);
+
+/*
+ * A debug cache (GOALLOC_POISON) hands out only objects whose poison is
+ * intact: a byte that changed while the object was free is a use after
+ * free, reported with its offset.
+ */
+static void debug_check_alloc(struct goalloc_cache *c, void *obj)
+{
+	u8 *bad;
+
+	if (!cache_poisons(c))
+		return;
+	bad = memchr_inv(obj, POISON_FREE, c->size);
+	if (bad) {
+		atomic_long_inc(&goalloc_misuse);
+		pr_err_ratelimited("freed object modified (use after free) at offset %td: object %p, cache %s\n",
+				   bad - (u8 *)obj, obj, c->name);
+	}
+}
+
 /* The allocation slow path: ends the caller's locked section. */
 static noinline void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
 				       unsigned long flags)
@@ -570,6 +616,11 @@ static noinline void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
 	bool dirty = true;
 	void *obj;
 
+	/* Debug caches have no array and no CPU span: straight to the spans. */
+	if (unlikely(c->flags & GOALLOC_POISON)) {
+		local_unlock_irqrestore(&c->cpu->lock, flags);
+		return cache_alloc_node(c, gfp, numa_mem_id());
+	}
 	obj = cache_refill(c, gfp, flags, &dirty);
 	if (obj)
 		this_cpu_ptr(c->cpu)->allocs++;
@@ -669,6 +720,7 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 	local_lock_irqsave(&c->cpu->lock, flags);
 	this_cpu_ptr(c->cpu)->allocs++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
+	debug_check_alloc(c, obj);
 	if (cache_want_init_on_alloc(c, gfp))
 		memset(obj, 0, c->size);
 	return obj;
@@ -728,7 +780,10 @@ static noinline void cache_free_locked_slow(struct goalloc_cache *c,
 					    void *obj, unsigned long flags,
 					    unsigned long ip)
 {
-	if (pc->objects[pc->count] == obj) {
+	if (unlikely(c->flags & GOALLOC_POISON)) {
+		/* Debug caches: checked against the bitmap, then poisoned. */
+		pc->frees += central_free_objects(c, &obj, 1);
+	} else if (pc->objects[pc->count] == obj) {
 		/* Fast paths pass no @ip: they reach here by a tail call. */
 		goalloc_report("double free", obj, c, ip ?: _RET_IP_);
 	} else {
@@ -1244,6 +1299,12 @@ static struct goalloc_cache *cache_new(const char *name, unsigned int size,
 {
 	unsigned int array_max = clamp(GOALLOC_ARRAY_BYTES / size,
 				       GOALLOC_ARRAY_MIN, GOALLOC_ARRAY_MAX);
+
+	if (goalloc_debug && !(flags & GOALLOC_TINY_CACHE))
+		flags |= GOALLOC_POISON;
+	/* A debug cache's frees skip the array: it holds nothing. */
+	if (flags & GOALLOC_POISON)
+		array_max = 0;
 	struct goalloc_cache *c;
 	int cpu;
 
@@ -1294,7 +1355,8 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 
 	if (!name || !size || size > GOALLOC_MAX_SIZE ||
 	    (align & (align - 1)) || align > GOALLOC_PAGE_SIZE ||
-	    (flags & ~(GOALLOC_HWCACHE_ALIGN | GOALLOC_TYPESAFE_BY_RCU)))
+	    (flags & ~(GOALLOC_HWCACHE_ALIGN | GOALLOC_TYPESAFE_BY_RCU |
+		       GOALLOC_POISON)))
 		return NULL;
 	align = max(align, 8U);
 	if (flags & GOALLOC_HWCACHE_ALIGN)
@@ -1441,6 +1503,16 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 	bool dirty;
 	size_t i = 0;
 
+	if (unlikely(c->flags & GOALLOC_POISON)) {
+		for (i = 0; i < nr; i++) {
+			objs[i] = cache_alloc(c, gfp);
+			if (!objs[i]) {
+				goalloc_cache_free_bulk(c, i, objs);
+				return 0;
+			}
+		}
+		return (int)nr;
+	}
 	goalloc_might_alloc(gfp);
 	/* One locked section: the array, then the span, then refills. */
 	local_lock_irqsave(&c->cpu->lock, flags);
@@ -1506,10 +1578,8 @@ void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 		local_lock_irqsave(&c->cpu->lock, flags);
 		pc = this_cpu_ptr(c->cpu);
 	}
-	if (k) {
-		central_free_objects(c, objs, k);
-		this_cpu_ptr(c->cpu)->frees += k;
-	}
+	if (k)
+		this_cpu_ptr(c->cpu)->frees += central_free_objects(c, objs, k);
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_free_bulk, GOALLOC);
@@ -1767,7 +1837,7 @@ static int __init create_builtin_caches(void)
 	}
 	goalloc_tiny_cache = cache_new("goalloc-tiny", GOALLOC_TINY_SIZE,
 				       goalloc_class_to_npages[GOALLOC_TINY_SIZE_CLASS],
-				       0, NULL);
+				       GOALLOC_TINY_CACHE, NULL);
 	if (!goalloc_tiny_cache)
 		return -ENOMEM;
 	goalloc_tiny_cache->tiny = true;

@@ -39,6 +39,16 @@ struct goalloc_cache;
  * only after an RCU grace period (as SLAB_TYPESAFE_BY_RCU).
  */
 #define GOALLOC_TYPESAFE_BY_RCU		0x0002U
+/*
+ * Debug a cache (as SLAB_POISON, with SLUB's exact free checks): freed
+ * objects skip the per-CPU arrays and are filled with POISON_FREE (0x6b),
+ * the poison is checked when an object is handed out again, and every free
+ * is checked against its span's bitmap, so every double free is reported.
+ * Objects of caches with a constructor are checked but not poisoned.  The
+ * module parameter goalloc.debug=1 sets it on every cache but the tiny
+ * allocator's.
+ */
+#define GOALLOC_POISON			0x0004U
 
 /* The largest object goalloc serves: a whole 4 MiB arena, as kmalloc. */
 #define GOALLOC_MAX_SIZE		(4UL << 20)
@@ -49,7 +59,7 @@ struct goalloc_cache;
  * @size: object size in bytes, 1 to %GOALLOC_MAX_SIZE
  * @align: required alignment (0 or a power of two), or 0 for the default
  *	of 8 bytes
- * @flags: %GOALLOC_HWCACHE_ALIGN, %GOALLOC_TYPESAFE_BY_RCU
+ * @flags: %GOALLOC_HWCACHE_ALIGN, %GOALLOC_TYPESAFE_BY_RCU, %GOALLOC_POISON
  * @ctor: constructor run once on each object slot when its span is made,
  *	never again on reuse; may be NULL
  *

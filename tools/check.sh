@@ -4,7 +4,8 @@
 #  1. the committed size-class header is the generator's output (Go's table);
 #  2. the modules build with W=1 and no warning against the debug 6.12
 #     kernel, and every KUnit suite passes on it under KASAN and lockdep,
-#     with no splat anywhere in the guest's log;
+#     with no splat anywhere in the guest's log, once as goalloc loads by
+#     default and once with goalloc.debug=1 (every cache in debug mode);
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel.
 #
@@ -50,6 +51,17 @@ if kdir=$(tools/kernel.sh debug); then
 			-l "$GOALLOC_OUT/logs/debug.log" -t 1200
 		python3 tools/guestlog.py "$GOALLOC_OUT/logs/debug.log" \
 			--name "debug 6.12" --ktap --results "$results" |
+			grep -v '^ok' || true
+		# Again with every cache in debug mode (GOALLOC_POISON).
+		log "booting the debug kernel again with goalloc.debug=1"
+		echo "debug=1" >"$GOALLOC_OUT/goalloc.params"
+		tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
+			-s tools/guest/check-debug.sh -m "$mods" \
+			-f "$GOALLOC_OUT/goalloc.params" \
+			-l "$GOALLOC_OUT/logs/debug-poison.log" -t 1200
+		python3 tools/guestlog.py "$GOALLOC_OUT/logs/debug-poison.log" \
+			--name "debug 6.12, goalloc.debug=1" --ktap \
+			--prefix "goalloc.debug=1: " --results "$results" |
 			grep -v '^ok' || true
 	else
 		record 1 "$name"

@@ -95,6 +95,8 @@ def main():
     ap.add_argument("--ktap", action="store_true",
                     help="the log must hold at least one KUnit test case")
     ap.add_argument("--results", help="file to append result lines to")
+    ap.add_argument("--prefix", default="",
+                    help="put before each test case's name")
     args = ap.parse_args()
 
     with open(args.log, encoding="utf-8", errors="replace") as f:
@@ -102,7 +104,8 @@ def main():
 
     results = []
     for doc in ktap_documents(lines):
-        results.extend(parse_document(doc))
+        results.extend((args.prefix + name, passed, skipped)
+                       for name, passed, skipped in parse_document(doc))
     if args.ktap and not results:
         results.append((f"{args.name}: no KUnit test case ran", False, False))
 
