@@ -9,6 +9,10 @@
 #   make run             boot the perf kernel, load goalloc, show its state
 #   make bench           goalloc against SLUB on the perf kernel: a table and
 #                        build/bench.json (TRACE=FILE replays another trace)
+#   make stress          goalloc_torture on the perf kernel with fault
+#                        injection, CPU hotplug and memory pressure
+#                        (STRESS_SECONDS=90 FAIL_PROBABILITY=25
+#                        HOTPLUG_CYCLES=30 PRESSURE_MB=256 STRESS_CPUS=4)
 #   make sizeclasses     regenerate include/goalloc_sizeclasses.h
 #   make kernels         build (or reuse) the debug and perf kernels
 #   make deps            install the Debian packages the rig needs
@@ -33,6 +37,12 @@ run:
 bench:
 	TRACE="$(TRACE)" tools/bench.sh
 
+stress:
+	STRESS_SECONDS="$(STRESS_SECONDS)" FAIL_PROBABILITY="$(FAIL_PROBABILITY)" \
+	HOTPLUG_CYCLES="$(HOTPLUG_CYCLES)" PRESSURE_MB="$(PRESSURE_MB)" \
+	STRESS_CPUS="$(STRESS_CPUS)" TORTURE_ARGS="$(TORTURE_ARGS)" \
+	tools/stress.sh
+
 sizeclasses:
 	tools/mksizeclasses.py -o include/goalloc_sizeclasses.h
 
@@ -43,4 +53,4 @@ kernels: deps
 deps:
 	bash -c '. tools/lib.sh && ensure_packages'
 
-.PHONY: all modules clean check run bench sizeclasses kernels deps
+.PHONY: all modules clean check run bench stress sizeclasses kernels deps

@@ -5,7 +5,9 @@
 #  2. the modules build with W=1 and no warning against the debug 6.12
 #     kernel, and every KUnit suite passes on it under KASAN and lockdep,
 #     with no splat anywhere in the guest's log, once as goalloc loads by
-#     default and once with goalloc.debug=1 (every cache in debug mode);
+#     default and once with goalloc.debug=1 (every cache in debug mode),
+#     and a short torture round (tools/torture/) passes on it with page
+#     allocation faults injected and CPUs going offline and back;
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel.
 #
@@ -63,6 +65,24 @@ if kdir=$(tools/kernel.sh debug); then
 			--name "debug 6.12, goalloc.debug=1" --ktap \
 			--prefix "goalloc.debug=1: " --results "$results" |
 			grep -v '^ok' || true
+		# A short torture round: every context, fault injection, hotplug.
+		name="the torture module builds with W=1 and no warning (debug)"
+		if tdir=$(tools/torture-build.sh "$kdir" "$mods" \
+			"$GOALLOC_OUT/debug-torture"); then
+			record 0 "$name"
+			log "booting the debug kernel for a short torture round"
+			tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
+				-s tools/guest/torture-short.sh -m "$mods" \
+				-m "$tdir" -c 4 -l "$GOALLOC_OUT/logs/torture.log" \
+				-t 600
+			python3 tools/guestlog.py "$GOALLOC_OUT/logs/torture.log" \
+				--name "torture debug 6.12" --ktap \
+				--results "$results" | grep -v '^ok' || true
+			grep -E '(torture|stress|pressure): ' \
+				"$GOALLOC_OUT/logs/torture.log" | tr -d '\r' || true
+		else
+			record 1 "$name"
+		fi
 	else
 		record 1 "$name"
 	fi
