@@ -1612,6 +1612,17 @@ static void drain_all(void)
 	mutex_unlock(&goalloc_caches_mutex);
 }
 
+/*
+ * For the heap's background release, a second after an arena beyond the
+ * reserve fell free: drain the per-CPU arrays and spans and return the
+ * empty spans, so that arenas they alone kept busy fall free too.  It runs
+ * at most once a second, and only while memory is being given back.
+ */
+void goalloc_heap_trim_caches(void)
+{
+	drain_all();
+}
+
 unsigned long goalloc_reclaim(void)
 {
 	drain_all();

@@ -32,9 +32,11 @@
  * __GFP_ZERO asks for.
  *
  * Giving memory back (Go's scavenger): an arena left without spans stays
- * for reuse; a delayed work gives the free arenas beyond
- * goalloc_arena_reserve back to the buddy allocator, and under memory
- * pressure the shrinker (in goalloc.c) gives back all of them.
+ * for reuse; a delayed work, a second after an arena beyond
+ * goalloc_arena_reserve falls free, has the caches drain their per-CPU
+ * arrays and return the empty spans they keep, and gives the free arenas
+ * beyond the reserve back to the buddy allocator; under memory pressure
+ * the shrinker (in goalloc.c) gives back every free arena.
  *
  * Locking: heap_lock (irq-safe, it is taken from any context) guards the
  * arena lists, every arena's bitmap and summary, and the statistics.  It
@@ -545,6 +547,7 @@ unsigned long goalloc_heap_release(unsigned int keep)
 
 static void heap_release_workfn(struct work_struct *work)
 {
+	goalloc_heap_trim_caches();
 	goalloc_heap_release(READ_ONCE(goalloc_arena_reserve));
 }
 

@@ -33,6 +33,13 @@ void goalloc_pages_free(void *addr, unsigned int order);
 int goalloc_pages_nid(const void *addr);
 
 /*
+ * Called by the background release (process context, goalloc.c) before it
+ * gives free arenas back: the caches drain their per-CPU state and return
+ * the empty spans they keep.
+ */
+void goalloc_heap_trim_caches(void);
+
+/*
  * The page map: goalloc page -> span, in a radix tree indexed by physical
  * address, read without locks.  A leaf covers one 4 MiB slot.
  */
