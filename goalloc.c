@@ -238,6 +238,39 @@ int goalloc_pages_nid(const void *addr)
 	return page_to_nid(virt_to_page(addr));
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+#include <kunit/resource.h>
+#include <kunit/test-bug.h>
+
+/*
+ * Count a report in the running KUnit test's "goalloc_errors" resource, as
+ * SLUB counts its own in "slab_errors", so that a test can expect exactly
+ * the reports its misuse must cause.
+ */
+static void goalloc_kunit_count(void)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct kunit_resource *r;
+
+	if (!test)
+		return;
+	r = kunit_find_named_resource(test, "goalloc_errors");
+	if (!r)
+		return;
+	(*(int *)r->data)++;
+	kunit_put_resource(r);
+}
+#else
+static inline void goalloc_kunit_count(void) { }
+#endif
+
+/* Every misuse report counts here (goalloc_misuse_count()) and for KUnit. */
+static void goalloc_count_misuse(void)
+{
+	atomic_long_inc(&goalloc_misuse);
+	goalloc_kunit_count();
+}
+
 /*
  * Report a bad input and count it.  The message is rate limited, the
  * count is not: tests compare goalloc_misuse_count() before and after.
@@ -246,7 +279,7 @@ static void __cold goalloc_report(const char *what, const void *p,
 				  const struct goalloc_cache *c,
 				  unsigned long ip)
 {
-	atomic_long_inc(&goalloc_misuse);
+	goalloc_count_misuse();
 	if (ip)
 		pr_err_ratelimited("%s: object %p, cache %s, caller %pS\n",
 				   what, p, c ? c->name : "-", (void *)ip);
@@ -603,7 +636,7 @@ static void debug_check_alloc(struct goalloc_cache *c, void *obj)
 		return;
 	bad = memchr_inv(obj, POISON_FREE, c->size);
 	if (bad) {
-		atomic_long_inc(&goalloc_misuse);
+		goalloc_count_misuse();
 		pr_err_ratelimited("freed object modified (use after free) at offset %td: object %p, cache %s\n",
 				   bad - (u8 *)obj, obj, c->name);
 	}
@@ -1425,7 +1458,7 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 	if (live) {
 		/* Keep it all: someone may still use the objects. */
 		mutex_unlock(&goalloc_caches_mutex);
-		atomic_long_inc(&goalloc_misuse);
+		goalloc_count_misuse();
 		pr_err("cache %s destroyed with %lu objects still allocated; its memory is leaked\n",
 		       c->name, live);
 		return;

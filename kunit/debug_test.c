@@ -2,12 +2,15 @@
 /*
  * KUnit suite for goalloc's debug caches (GOALLOC_POISON), in the manner of
  * lib/slub_kunit.c: misuse a debug cache on purpose and count the reports
- * it must produce (goalloc_misuse_count()).  A write to a freed object is
+ * it must produce, through the KUnit named resource "goalloc_errors" that
+ * goalloc increments for each report made while the test runs (as SLUB
+ * does with "slab_errors").  A write to a freed object is
  * found when the object is handed out again; a double free is found even
  * when the object is not the last one freed; and clean use reports
  * nothing, keeps constructed state, and leaves the statistics where they
  * were.
  */
+#include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/poison.h>
 
@@ -15,6 +18,17 @@
 
 #define DT_SIZE		64
 #define DT_OBJS		128	/* objects in one 8 KiB span of 64 bytes */
+
+static int goalloc_errors;
+static struct kunit_resource goalloc_errors_resource;
+
+static int debug_test_init(struct kunit *test)
+{
+	goalloc_errors = 0;
+	return kunit_add_named_resource(test, NULL, NULL,
+					&goalloc_errors_resource,
+					"goalloc_errors", &goalloc_errors);
+}
 
 static struct goalloc_cache *dt_cache(struct kunit *test, void (*ctor)(void *))
 {
@@ -30,11 +44,11 @@ static struct goalloc_cache *dt_cache(struct kunit *test, void (*ctor)(void *))
  * lowest free object of its span), free what came before it, and return
  * how many misuse reports that produced.
  */
-static unsigned long dt_realloc_victim(struct kunit *test,
+static int dt_realloc_victim(struct kunit *test,
 				       struct goalloc_cache *c, void *victim)
 {
 	void **objs = kunit_kcalloc(test, DT_OBJS, sizeof(void *), GFP_KERNEL);
-	unsigned long before = goalloc_misuse_count();
+	int before = goalloc_errors;
 	unsigned int n = 0;
 	bool found = false;
 
@@ -50,7 +64,7 @@ static unsigned long dt_realloc_victim(struct kunit *test,
 	KUNIT_EXPECT_TRUE(test, found);
 	while (n)
 		goalloc_cache_free(c, objs[--n]);
-	return goalloc_misuse_count() - before;
+	return goalloc_errors - before;
 }
 
 /* A write to the first word of a freed object is reported once. */
@@ -62,7 +76,7 @@ static void debug_write_after_free_first_word(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_cache_free(c, p);
 	p[0] = 0x12345678;
-	KUNIT_EXPECT_EQ(test, dt_realloc_victim(test, c, p), 1UL);
+	KUNIT_EXPECT_EQ(test, dt_realloc_victim(test, c, p), 1);
 	goalloc_cache_destroy(c);
 }
 
@@ -75,7 +89,7 @@ static void debug_write_after_free_50th_byte(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_cache_free(c, p);
 	p[50] = 0x12;
-	KUNIT_EXPECT_EQ(test, dt_realloc_victim(test, c, p), 1UL);
+	KUNIT_EXPECT_EQ(test, dt_realloc_victim(test, c, p), 1);
 	goalloc_cache_destroy(c);
 }
 
@@ -88,17 +102,16 @@ static void debug_double_free_not_last(struct kunit *test)
 	struct goalloc_cache *c = dt_cache(test, NULL);
 	void *a = goalloc_cache_alloc(c, GFP_KERNEL);
 	void *b = goalloc_cache_alloc(c, GFP_KERNEL);
-	unsigned long before;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	goalloc_cache_free(c, a);
 	goalloc_cache_free(c, b);
-	before = goalloc_misuse_count();
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
 	goalloc_cache_free(c, a);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 1UL);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 1UL);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
 }
 
 /* Freed objects hold POISON_FREE; allocated ones are the caller's. */
@@ -106,7 +119,6 @@ static void debug_freed_objects_poisoned(struct kunit *test)
 {
 	struct goalloc_cache *c = dt_cache(test, NULL);
 	u8 *p = goalloc_cache_alloc(c, GFP_KERNEL);
-	unsigned long before = goalloc_misuse_count();
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p, POISON_FREE, DT_SIZE), NULL);
@@ -118,7 +130,7 @@ static void debug_freed_objects_poisoned(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p, 0, DT_SIZE), NULL);
 	goalloc_cache_free(c, p);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count(), before);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
 }
 
 static atomic_t dt_ctor_calls;
@@ -133,7 +145,6 @@ static void dt_ctor(void *obj)
 static void debug_ctor_state_kept(struct kunit *test)
 {
 	struct goalloc_cache *c;
-	unsigned long before = goalloc_misuse_count();
 	u8 *p;
 	int i;
 
@@ -147,7 +158,7 @@ static void debug_ctor_state_kept(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&dt_ctor_calls), DT_OBJS);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count(), before);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
 }
 
 /* Bulk use of a debug cache: no report, statistics back where they were. */
@@ -155,7 +166,6 @@ static void debug_bulk_clean(struct kunit *test)
 {
 	struct goalloc_memstats *ms = kunit_kzalloc(test, sizeof(*ms), GFP_KERNEL);
 	void **objs = kunit_kcalloc(test, 3 * DT_OBJS, sizeof(void *), GFP_KERNEL);
-	unsigned long before = goalloc_misuse_count();
 	struct goalloc_cache *c;
 	u64 objects;
 
@@ -172,7 +182,7 @@ static void debug_bulk_clean(struct kunit *test)
 	goalloc_reclaim();
 	goalloc_read_memstats(ms);
 	KUNIT_EXPECT_EQ(test, ms->heap_objects, objects);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count(), before);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
 }
 
 static struct kunit_case debug_cases[] = {
@@ -187,6 +197,7 @@ static struct kunit_case debug_cases[] = {
 
 static struct kunit_suite debug_suite = {
 	.name = "goalloc_debug",
+	.init = debug_test_init,
 	.test_cases = debug_cases,
 };
 
