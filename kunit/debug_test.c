@@ -44,8 +44,8 @@ static struct goalloc_cache *dt_cache(struct kunit *test, void (*ctor)(void *))
  * lowest free object of its span), free what came before it, and return
  * how many misuse reports that produced.
  */
-static int dt_realloc_victim(struct kunit *test,
-				       struct goalloc_cache *c, void *victim)
+static int dt_realloc_victim(struct kunit *test, struct goalloc_cache *c,
+			     void *victim)
 {
 	void **objs = kunit_kcalloc(test, DT_OBJS, sizeof(void *), GFP_KERNEL);
 	int before = goalloc_errors;
