@@ -185,6 +185,39 @@ static void debug_bulk_clean(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
 }
 
+/*
+ * In the manner of lib/test_meminit.c's bulk test: objects freed dirty and
+ * taken back in bulk with __GFP_ZERO are zeroed, in a plain cache and in a
+ * debug one.
+ */
+static void debug_bulk_zeroing(struct kunit *test)
+{
+	void **objs = kunit_kcalloc(test, 3 * DT_OBJS, sizeof(void *), GFP_KERNEL);
+	unsigned int flags[] = { 0, GOALLOC_POISON }, f, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (f = 0; f < ARRAY_SIZE(flags); f++) {
+		struct goalloc_cache *c = goalloc_cache_create("goalloc_dz", DT_SIZE,
+							       0, flags[f], NULL);
+
+		KUNIT_ASSERT_NOT_NULL(test, c);
+		KUNIT_ASSERT_EQ(test, goalloc_cache_alloc_bulk(c, GFP_KERNEL,
+							       3 * DT_OBJS, objs),
+				3 * DT_OBJS);
+		for (i = 0; i < 3 * DT_OBJS; i++)
+			memset(objs[i], 0xa5, DT_SIZE);
+		goalloc_cache_free_bulk(c, 3 * DT_OBJS, objs);
+		KUNIT_ASSERT_EQ(test, goalloc_cache_alloc_bulk(c, GFP_KERNEL | __GFP_ZERO,
+							       3 * DT_OBJS, objs),
+				3 * DT_OBJS);
+		for (i = 0; i < 3 * DT_OBJS; i++)
+			KUNIT_EXPECT_PTR_EQ(test, memchr_inv(objs[i], 0, DT_SIZE), NULL);
+		goalloc_cache_free_bulk(c, 3 * DT_OBJS, objs);
+		goalloc_cache_destroy(c);
+	}
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+}
+
 static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_write_after_free_first_word),
 	KUNIT_CASE(debug_write_after_free_50th_byte),
@@ -192,6 +225,7 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_freed_objects_poisoned),
 	KUNIT_CASE(debug_ctor_state_kept),
 	KUNIT_CASE(debug_bulk_clean),
+	KUNIT_CASE(debug_bulk_zeroing),
 	{}
 };
 
