@@ -202,6 +202,7 @@ struct goalloc_rcu_cpu {
  * (class 0 means "large", which no cache serves).
  */
 static struct goalloc_cache *goalloc_kmalloc[GOALLOC_NUM_SIZE_CLASSES];
+static_assert(GOALLOC_STATS_CLASSES == GOALLOC_NUM_SIZE_CLASSES);
 #define goalloc_tiny_cache	goalloc_kmalloc[0]
 static DEFINE_PER_CPU(struct goalloc_pcpu_stats, goalloc_stats);
 static DEFINE_PER_CPU(struct goalloc_rcu_cpu, goalloc_rcu);
@@ -1839,10 +1840,12 @@ DEFINE_SHOW_ATTRIBUTE(classes);
 static int memstats_show(struct seq_file *m, void *v)
 {
 	struct goalloc_memstats *ms = kmalloc(sizeof(*ms), GFP_KERNEL);
+	struct goalloc_heap_stats hs;
 
 	if (!ms)
 		return -ENOMEM;
 	goalloc_read_memstats(ms);
+	goalloc_heap_read_stats(&hs);
 	seq_printf(m, "HeapAlloc %llu\nHeapSys %llu\nHeapIdle %llu\n"
 		   "HeapInuse %llu\nHeapReleased %llu\nHeapObjects %llu\n"
 		   "Mallocs %llu\nFrees %llu\nTinyAllocs %llu\nArenas %llu\n"
@@ -1850,6 +1853,10 @@ static int memstats_show(struct seq_file *m, void *v)
 		   ms->heap_alloc, ms->heap_sys, ms->heap_idle, ms->heap_inuse,
 		   ms->heap_released, ms->heap_objects, ms->mallocs, ms->frees,
 		   ms->tiny_allocs, ms->arenas, ms->large_objects);
+	seq_printf(m, "FreeArenas %lu\nArenaGrows %lu\nArenaReleases %lu\n"
+		   "ArenaFallbacks %lu\nChunks %lu\n",
+		   hs.free_arenas, hs.arena_grows, hs.arena_releases,
+		   hs.fallbacks, hs.chunks);
 	kfree(ms);
 	return 0;
 }
