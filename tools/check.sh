@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make check: every test goalloc has, on the kernels it must work on.
 #
-#  1. the committed size-class header is the generator's output (Go's table);
+#  1. the committed size-class header is the generator's output (Go's table),
+#     checkpatch --strict finds no error or warning in any C file, and
+#     kernel-doc none in include/goalloc.h;
 #  2. the modules build with W=1 and no warning against the debug 6.12
 #     kernel, and every KUnit suite passes on it under KASAN and lockdep,
 #     with no splat anywhere in the guest's log, once as goalloc loads by
@@ -10,6 +12,8 @@
 #     allocation faults injected and CPUs going offline and back;
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel.
+# Both module builds are also run through sparse (C=1), which must be
+# silent.
 #
 # Every result is a line "ok - NAME" or "not ok - NAME" in
 # build/results.txt; the last line printed is "N passed, N failed".  Guest
@@ -42,11 +46,35 @@ cd "$GOALLOC_TOP"
 run "size-class header is tools/mksizeclasses.py's output and Go's table" \
 	python3 tools/mksizeclasses.py --check include/goalloc_sizeclasses.h || true
 
+# Kernel style, from the 6.12 tree: checkpatch --strict with no error or
+# warning on every C source and header, kernel-doc clean on the API.
+src=$(kernel_source)
+checkpatch_clean() {
+	local f out rc=0
+	for f in $(git ls-files '*.c' '*.h'); do
+		out=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse \
+			--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f "$f" |
+			grep -E ': (ERROR|WARNING):' || true)
+		[ -z "$out" ] || { echo "$out"; rc=1; }
+	done
+	return $rc
+}
+kerneldoc_clean() {
+	local out
+	out=$(perl "$src/scripts/kernel-doc" -none -Wall include/goalloc.h 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+run "checkpatch --strict: no error or warning" checkpatch_clean || true
+run "kernel-doc -Wall include/goalloc.h: no warning" kerneldoc_clean || true
+
 # The debug kernel: every KUnit suite.
 if kdir=$(tools/kernel.sh debug); then
 	name="modules build with W=1 and no warning on 6.12 (debug)"
 	if mods=$(tools/modules.sh "$kdir" "$GOALLOC_OUT/debug"); then
 		record 0 "$name"
+		run "sparse (C=1) finds nothing on 6.12" \
+			tools/modules.sh "$kdir" "$GOALLOC_OUT/debug-sparse" C=1 \
+			>/dev/null || true
 		log "booting the debug kernel (KUnit, KASAN, lockdep)"
 		tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
 			-s tools/guest/check-debug.sh -m "$mods" \
@@ -95,6 +123,9 @@ stock=$(stock_release)
 name="modules build with W=1 and no warning on $stock (stock)"
 if mods=$(tools/modules.sh "/lib/modules/$stock/build" "$GOALLOC_OUT/stock"); then
 	record 0 "$name"
+	run "sparse (C=1) finds nothing on $stock" \
+		tools/modules.sh "/lib/modules/$stock/build" \
+		"$GOALLOC_OUT/stock-sparse" C=1 >/dev/null || true
 	log "booting Debian's $stock"
 	tools/qemu.sh -k "/boot/vmlinuz-$stock" -s tools/guest/check-stock.sh \
 		-m "$mods" -l "$GOALLOC_OUT/logs/stock.log" -M 1024 -t 600
