@@ -4,6 +4,7 @@
 # the modules is in Kbuild; this file only calls it.
 #
 #   make                 build the modules for KDIR (your running kernel)
+#   make install         install them for KDIR's kernel (see dkms.conf too)
 #   make check           every test: KUnit on the debug kernel under QEMU,
 #                        the stock Debian kernel smoke test, the checks
 #   make run             boot the perf kernel, load goalloc, show its state
@@ -18,11 +19,21 @@
 #   make deps            install the Debian packages the rig needs
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+# The release KDIR builds for: from its path when it is a /lib/modules one
+# (a distribution's headers may not know their own release), else asked.
+KRELEASE ?= $(if $(filter /lib/modules/%/build,$(KDIR)),$(notdir \
+	$(patsubst %/build,%,$(KDIR))),$(shell $(MAKE) -s -C $(KDIR) kernelrelease))
 
 all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# Install goalloc.ko (and the KUnit module, where the kernel has KUnit) into
+# /lib/modules/<release>/updates, then run depmod.
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KRELEASE)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -53,4 +64,4 @@ kernels: deps
 deps:
 	bash -c '. tools/lib.sh && ensure_packages'
 
-.PHONY: all modules clean check run bench stress sizeclasses kernels deps
+.PHONY: all modules install clean check run bench stress sizeclasses kernels deps
