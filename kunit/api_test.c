@@ -2130,6 +2130,78 @@ static void misuse_bulk_free_bad_entries(struct kunit *test)
 	gt_expect_baseline(test, base);
 }
 
+/*
+ * Tiny objects share 16-byte blocks: a pointer inside one and a second free
+ * of one are each reported, and the block's other object is untouched.
+ */
+static void misuse_tiny_interior_and_double_free(struct kunit *test)
+{
+	struct goalloc_memstats *base = gt_settled(test);
+	u8 *a = goalloc_malloc(6, GFP_KERNEL);
+	u8 *b = goalloc_malloc(6, GFP_KERNEL);
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	gt_stamp(b, 6, 11);
+	before = goalloc_misuse_count();
+	goalloc_free(a + 1);
+	gt_expect_one_report(test, before);
+	goalloc_free(a);
+	before = goalloc_misuse_count();
+	goalloc_free(a);
+	gt_expect_one_report(test, before);
+	KUNIT_EXPECT_TRUE(test, gt_stamped(b, 6, 11));
+	KUNIT_EXPECT_EQ(test, goalloc_size(b), (size_t)6);
+	goalloc_free(b);
+	gt_expect_works(test);
+	gt_expect_baseline(test, base);
+}
+
+/* goalloc_realloc() of memory goalloc does not own: NULL, a report, and
+ * the memory left as it was.
+ */
+static void misuse_realloc_foreign(struct kunit *test)
+{
+	struct goalloc_memstats *base = gt_settled(test);
+	u8 *k = kmalloc(64, GFP_KERNEL);
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	gt_stamp(k, 64, 12);
+	before = goalloc_misuse_count();
+	KUNIT_EXPECT_NULL(test, goalloc_realloc(k, 128, GFP_KERNEL));
+	gt_expect_one_report(test, before);
+	KUNIT_EXPECT_TRUE(test, gt_stamped(k, 64, 12));
+	kfree(k);
+	gt_expect_works(test);
+	gt_expect_baseline(test, base);
+}
+
+struct gt_foreign_rcu {
+	u64 payload[4];
+	struct rcu_head rcu;
+};
+
+/* goalloc_free_rcu() of memory goalloc does not own: a report, nothing queued. */
+static void misuse_free_rcu_foreign(struct kunit *test)
+{
+	struct goalloc_memstats *base = gt_settled(test);
+	struct gt_foreign_rcu *k = kmalloc(sizeof(*k), GFP_KERNEL);
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	gt_stamp(k->payload, sizeof(k->payload), 13);
+	before = goalloc_misuse_count();
+	goalloc_free_rcu(k, rcu);
+	gt_expect_one_report(test, before);
+	goalloc_rcu_barrier();
+	KUNIT_EXPECT_TRUE(test, gt_stamped(k->payload, sizeof(k->payload), 13));
+	kfree(k);
+	gt_expect_works(test);
+	gt_expect_baseline(test, base);
+}
+
 /* goalloc_calloc() whose n * size overflows: NULL, and a report. */
 static void misuse_calloc_overflow(struct kunit *test)
 {
@@ -2714,6 +2786,9 @@ static struct kunit_case gt_misuse_cases[] = {
 	KUNIT_CASE(misuse_free_to_wrong_cache),
 	KUNIT_CASE(misuse_cache_free_foreign_object),
 	KUNIT_CASE(misuse_bulk_free_bad_entries),
+	KUNIT_CASE(misuse_tiny_interior_and_double_free),
+	KUNIT_CASE(misuse_realloc_foreign),
+	KUNIT_CASE(misuse_free_rcu_foreign),
 	KUNIT_CASE(misuse_calloc_overflow),
 	KUNIT_CASE(misuse_absurd_sizes),
 	KUNIT_CASE(misuse_destroy_with_live_objects),
