@@ -123,8 +123,6 @@ struct goalloc_cpu_cache {
  * @full: spans without
  * @empty: spans without live objects, kept for reuse (as SLUB keeps
  *	min_partial slabs) until there are too many or the cache is shrunk
- * @nr_spans: spans of the cache, held by CPUs or not
- * @nr_partial: spans on @partial
  * @nr_empty: spans on @empty
  */
 struct goalloc_central {
@@ -132,8 +130,6 @@ struct goalloc_central {
 	struct list_head partial;
 	struct list_head full;
 	struct list_head empty;
-	unsigned long nr_spans;
-	unsigned long nr_partial;
 	unsigned long nr_empty;
 };
 
@@ -366,11 +362,9 @@ static void central_place(struct goalloc_cache *c, struct goalloc_span *s,
 		list_add(&s->list, &c->central.empty);
 	} else if (!live) {
 		s->state = GOALLOC_SPAN_DEAD;
-		c->central.nr_spans--;
 		list_add(&s->list, release);
 	} else if (live < s->nelems) {
 		s->state = GOALLOC_SPAN_PARTIAL;
-		c->central.nr_partial++;
 		list_add(&s->list, &c->central.partial);
 	} else {
 		s->state = GOALLOC_SPAN_FULL;
@@ -380,9 +374,7 @@ static void central_place(struct goalloc_cache *c, struct goalloc_span *s,
 
 static void central_unlink(struct goalloc_cache *c, struct goalloc_span *s)
 {
-	if (s->state == GOALLOC_SPAN_PARTIAL)
-		c->central.nr_partial--;
-	else if (s->state == GOALLOC_SPAN_EMPTY)
+	if (s->state == GOALLOC_SPAN_EMPTY)
 		c->central.nr_empty--;
 	list_del(&s->list);
 }
@@ -398,7 +390,6 @@ static void central_release_empty(struct goalloc_cache *c)
 	list_for_each_entry(s, &c->central.empty, list)
 		s->state = GOALLOC_SPAN_DEAD;
 	list_splice_init(&c->central.empty, &release);
-	c->central.nr_spans -= c->central.nr_empty;
 	c->central.nr_empty = 0;
 	spin_unlock_irqrestore(&c->central.lock, flags);
 	release_spans(c, &release);
@@ -458,17 +449,14 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 			c->ctor((void *)(s->base + (unsigned long)i * c->size));
 	else if (cache_poisons(c))
 		memset((void *)s->base, POISON_FREE, s->nelems * c->size);
+	/* Before the page map publishes it: no one else knows the span yet. */
+	s->state = cached ? GOALLOC_SPAN_CACHED : GOALLOC_SPAN_PARTIAL;
 	goalloc_heap_map(s);
-	spin_lock_irqsave(&c->central.lock, flags);
-	c->central.nr_spans++;
-	if (cached) {
-		s->state = GOALLOC_SPAN_CACHED;
-	} else {
-		s->state = GOALLOC_SPAN_PARTIAL;
+	if (!cached) {
+		spin_lock_irqsave(&c->central.lock, flags);
 		list_add(&s->list, &c->central.partial);
-		c->central.nr_partial++;
+		spin_unlock_irqrestore(&c->central.lock, flags);
 	}
-	spin_unlock_irqrestore(&c->central.lock, flags);
 	return s;
 }
 
@@ -617,7 +605,6 @@ static void *cache_refill(struct goalloc_cache *c, gfp_t gfp,
 		spin_lock(&c->central.lock);
 		s->state = GOALLOC_SPAN_PARTIAL;
 		list_add(&s->list, &c->central.partial);
-		c->central.nr_partial++;
 		spin_unlock(&c->central.lock);
 	}
 }
