@@ -1148,6 +1148,12 @@ static size_t obj_size(const void *p)
 	return s->cache->size;
 }
 
+bool goalloc_owns(const void *p)
+{
+	return !ZERO_OR_NULL_PTR(p) && goalloc_span_of(p);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_owns, GOALLOC);
+
 size_t goalloc_size(const void *p)
 {
 	return obj_size(p);

@@ -230,6 +230,20 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp);
 void goalloc_free(const void *p);
 
 /**
+ * goalloc_owns() - is an address in memory goalloc manages?
+ * @p: any address; NULL and ZERO_SIZE_PTR are not goalloc's
+ *
+ * True for any byte of a span goalloc has handed out objects from, whether
+ * or not @p is the start of a live object.  A module moving to goalloc one
+ * call site at a time (as include/goalloc_compat.h does) asks it to send a
+ * free to goalloc_free() or to the kernel's kfree().
+ *
+ * Context: any context.
+ * Return: true if goalloc's page map has a span at @p.
+ */
+bool goalloc_owns(const void *p);
+
+/**
  * goalloc_size() - bytes usable in an object, as ksize()
  * @p: memory from goalloc
  *

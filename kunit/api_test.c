@@ -550,6 +550,43 @@ static void malloc_size_zero(struct kunit *test)
 }
 
 /*
+ * goalloc_owns() is true for every byte of goalloc's objects (small, tiny,
+ * large, of a user cache) and false for NULL, ZERO_SIZE_PTR, kmalloc
+ * memory and the stack.
+ */
+static void malloc_owns(struct kunit *test)
+{
+	static const size_t sizes[] = { 5, 64, 1000, 40 * GT_KIB };
+	struct goalloc_cache *c;
+	unsigned int i;
+	u64 on_stack;
+	void *k, *p;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = goalloc_malloc(sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_TRUE(test, goalloc_owns(p));
+		KUNIT_EXPECT_TRUE(test, goalloc_owns((char *)p + sizes[i] - 1));
+		goalloc_free(p);
+	}
+	c = goalloc_cache_create("gt_owns", 40, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	p = goalloc_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, goalloc_owns(p));
+	goalloc_cache_free(c, p);
+	goalloc_cache_destroy(c);
+
+	k = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	KUNIT_EXPECT_FALSE(test, goalloc_owns(k));
+	kfree(k);
+	KUNIT_EXPECT_FALSE(test, goalloc_owns(&on_stack));
+	KUNIT_EXPECT_FALSE(test, goalloc_owns(NULL));
+	KUNIT_EXPECT_FALSE(test, goalloc_owns(ZERO_SIZE_PTR));
+}
+
+/*
  * Objects over 32 KiB, up to GOALLOC_MAX_SIZE (a whole arena), get pages
  * of their own: page-aligned, usable to the page-rounded size, counted in
  * large_objects while they live.  32 KiB itself is still a size class.
@@ -2723,6 +2760,7 @@ static struct kunit_case gt_malloc_cases[] = {
 	KUNIT_CASE(realloc_gfp_zero),
 	KUNIT_CASE(realloc_failure_keeps_old),
 	KUNIT_CASE(malloc_free_rcu),
+	KUNIT_CASE(malloc_owns),
 	KUNIT_CASE(malloc_free_rcu_waits_for_readers),
 	{}
 };
