@@ -51,6 +51,8 @@
 
 #include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
+#include <linux/kasan.h>
+#include <linux/kmemleak.h>
 #include <linux/local_lock.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -58,11 +60,14 @@
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/poison.h>
+#include <linux/ratelimit.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/stackdepot.h>
+#include <linux/stacktrace.h>
 #include <linux/timer.h>
 
 #include <goalloc.h>
@@ -161,7 +166,9 @@ struct goalloc_central {
 /**
  * struct goalloc_cache - a size class: per-CPU caches and central lists
  * @cpu: the per-CPU part
- * @size: object size
+ * @size: object size, the slot each object takes in a span
+ * @object_size: bytes of an object its user may use: @size, or with
+ *	%GOALLOC_RED_ZONE the size asked of goalloc_cache_create()
  * @array_max: capacity of each per-CPU array
  * @npages: goalloc pages per span
  * @max_empty: empty spans the central lists keep
@@ -176,6 +183,7 @@ struct goalloc_central {
 struct goalloc_cache {
 	struct goalloc_cpu_cache __percpu *cpu;
 	unsigned int size;
+	unsigned int object_size;
 	unsigned int array_max;
 	unsigned int npages;
 	unsigned int max_empty;
@@ -242,7 +250,8 @@ static struct dentry *goalloc_debugfs, *goalloc_debugfs_caches;
 
 static bool goalloc_debug;
 module_param_named(debug, goalloc_debug, bool, 0444);
-MODULE_PARM_DESC(debug, "poison and check every cache (GOALLOC_POISON)");
+MODULE_PARM_DESC(debug,
+		 "debug every cache: GOALLOC_POISON, GOALLOC_RED_ZONE, GOALLOC_STORE_USER");
 static int goalloc_cpuhp_state;
 
 /* Page supply for goalloc_heap.c: the buddy allocator. */
@@ -297,21 +306,26 @@ static void goalloc_count_misuse(void)
 	goalloc_kunit_count();
 }
 
+/* Reports are rate limited, their count is not. */
+static DEFINE_RATELIMIT_STATE(goalloc_report_rs, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+
 /*
- * Report a bad input and count it.  The message is rate limited, the
- * count is not: tests compare goalloc_misuse_count() before and after.
+ * Report a bad input and count it: tests compare goalloc_misuse_count()
+ * before and after.
  */
 static void __cold goalloc_report(const char *what, const void *p,
 				  const struct goalloc_cache *c,
 				  unsigned long ip)
 {
 	goalloc_count_misuse();
+	if (!__ratelimit(&goalloc_report_rs))
+		return;
 	if (ip)
-		pr_err_ratelimited("%s: object %p, cache %s, caller %pS\n",
-				   what, p, c ? c->name : "-", (void *)ip);
+		pr_err("%s: object %p, cache %s, caller %pS\n",
+		       what, p, c ? c->name : "-", (void *)ip);
 	else
-		pr_err_ratelimited("%s: object %p, cache %s\n", what, p,
-				   c ? c->name : "-");
+		pr_err("%s: object %p, cache %s\n", what, p, c ? c->name : "-");
 }
 
 /*
@@ -355,6 +369,254 @@ static bool cache_poisons(const struct goalloc_cache *c)
 
 /* Count a slow-path event of @c on this CPU. */
 #define cache_count(c, event)	this_cpu_inc((c)->cpu->ev[GOALLOC_EV_##event])
+
+/* ---- Debug caches, KASAN and kmemleak ----------------------------------- */
+
+#define GOALLOC_DEBUG_FLAGS	(GOALLOC_POISON | GOALLOC_RED_ZONE | \
+				 GOALLOC_STORE_USER)
+/* Red zone a cache's objects get at least, in bytes. */
+#define GOALLOC_RED_ZONE_MIN	8
+/* Frames kept of each stack of GOALLOC_STORE_USER. */
+#define GOALLOC_STACK_DEPTH	16
+
+/*
+ * KASAN and kmemleak must hear of every allocation and free: on kernels
+ * with either, every allocation ends in alloc_finish() and every free
+ * calls free_hooks().  Elsewhere the fast paths do neither.
+ */
+#define GOALLOC_HOOKS	(IS_ENABLED(CONFIG_KASAN_GENERIC) || \
+			 IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+
+/* A debug cache: no per-CPU array or span, every free checked exactly. */
+static __always_inline bool cache_debug(const struct goalloc_cache *c)
+{
+	return c->flags & GOALLOC_DEBUG_FLAGS;
+}
+
+#ifdef CONFIG_KASAN_GENERIC
+/*
+ * Generic KASAN keeps one shadow byte per 8-byte granule: 0 when all of
+ * it may be accessed, n when its first n bytes may, a negative code that
+ * names the bug otherwise.  The codes are those of mm/kasan/kasan.h,
+ * which modules cannot include, so that KASAN's report says
+ * slab-use-after-free or slab-out-of-bounds.  Objects start on a granule
+ * and their sizes are multiples of it.  The shadow is written with
+ * __memset(): KASAN checks a module's own stores, and would report them.
+ */
+#define GOALLOC_KASAN_GRANULE	BIT(KASAN_SHADOW_SCALE_SHIFT)
+#define GOALLOC_KASAN_FREE	0xFB	/* KASAN_SLAB_FREE */
+#define GOALLOC_KASAN_REDZONE	0xFC	/* KASAN_SLAB_REDZONE */
+
+static void kasan_shadow_set(const void *addr, size_t size, int value)
+{
+	__memset(kasan_mem_to_shadow(addr), value,
+		 size >> KASAN_SHADOW_SCALE_SHIFT);
+}
+
+/* @size bytes at @obj may be used, the rest of its @slot is a red zone. */
+static void goalloc_kasan_alloc(const void *obj, size_t size, size_t slot)
+{
+	size_t whole = round_down(size, GOALLOC_KASAN_GRANULE);
+
+	kasan_shadow_set(obj, whole, 0);
+	if (whole < size) {
+		kasan_shadow_set(obj + whole, GOALLOC_KASAN_GRANULE,
+				 size - whole);
+		whole += GOALLOC_KASAN_GRANULE;
+	}
+	if (whole < slot)
+		kasan_shadow_set(obj + whole, slot - whole,
+				 GOALLOC_KASAN_REDZONE);
+}
+
+static void goalloc_kasan_free(const void *obj, size_t slot)
+{
+	kasan_shadow_set(obj, slot, GOALLOC_KASAN_FREE);
+}
+#else
+static inline void goalloc_kasan_alloc(const void *obj, size_t size,
+				       size_t slot) { }
+static inline void goalloc_kasan_free(const void *obj, size_t slot) { }
+#endif
+
+/* goalloc itself may touch all of the object: its checks, its zeroing. */
+static inline void goalloc_kasan_unpoison(const void *obj, size_t slot)
+{
+	goalloc_kasan_alloc(obj, slot, slot);
+}
+
+static struct goalloc_obj_debug *obj_debug(struct goalloc_span *s,
+					   const void *obj)
+{
+	return &s->debug[goalloc_span_obj_index(s, obj)];
+}
+
+static depot_stack_handle_t save_stack(void)
+{
+#if IS_ENABLED(CONFIG_STACKDEPOT) && IS_ENABLED(CONFIG_STACKTRACE)
+	unsigned long entries[GOALLOC_STACK_DEPTH];
+	unsigned int n;
+
+	/* Any context, any lock held: the depot may not sleep for pages. */
+	n = stack_trace_save(entries, ARRAY_SIZE(entries), 2);
+	return stack_depot_save(entries, n, GFP_NOWAIT | __GFP_NOWARN);
+#else
+	return 0;
+#endif
+}
+
+/* Report misuse of a debug cache's object, with its stacks if kept. */
+static void __cold debug_report(const char *what, struct goalloc_cache *c,
+				struct goalloc_span *s, const void *obj,
+				long offset)
+{
+	struct goalloc_obj_debug *d = obj_debug(s, obj);
+
+	goalloc_count_misuse();
+	if (!__ratelimit(&goalloc_report_rs))
+		return;
+	if (offset >= 0)
+		pr_err("%s at offset %ld: object %p, cache %s\n", what, offset,
+		       obj, c->name);
+	else
+		pr_err("%s: object %p, cache %s\n", what, obj, c->name);
+	if (!(c->flags & GOALLOC_STORE_USER) || !IS_ENABLED(CONFIG_STACKDEPOT))
+		return;
+	if (d->alloc_stack) {
+		pr_err("object %p last allocated by:\n", obj);
+		stack_depot_print(d->alloc_stack);
+	}
+	if (d->free_stack) {
+		pr_err("object %p last freed by:\n", obj);
+		stack_depot_print(d->free_stack);
+	}
+}
+
+/*
+ * A new span of a debug cache: each object starts free, as if freed
+ * after an allocation of the whole object, its red zone (if no poison
+ * covers it) SLUB_RED_INACTIVE.
+ */
+static void debug_init_span(struct goalloc_cache *c, struct goalloc_span *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nelems; i++) {
+		void *obj = (void *)(s->base + (unsigned long)i * c->size);
+
+		s->debug[i].size = c->object_size;
+		if ((c->flags & GOALLOC_RED_ZONE) && !cache_poisons(c))
+			memset(obj + c->object_size, SLUB_RED_INACTIVE,
+			       c->size - c->object_size);
+	}
+}
+
+/*
+ * A debug cache hands out @obj for @req bytes: its poison (or free red
+ * zone) must be intact, a change being a write while it was free; its
+ * red zone is armed and its caller recorded.  The object is the caller's
+ * alone now, and so is its record.
+ */
+static void debug_on_alloc(struct goalloc_cache *c, void *obj, size_t req)
+{
+	struct goalloc_span *s = goalloc_span_of(obj);
+	struct goalloc_obj_debug *d = obj_debug(s, obj);
+	u8 *bad = NULL;
+
+	if (cache_poisons(c))
+		bad = memchr_inv(obj, POISON_FREE, c->size);
+	else if (c->flags & GOALLOC_RED_ZONE)
+		bad = memchr_inv(obj + d->size, SLUB_RED_INACTIVE, c->size - d->size);
+	if (bad)
+		debug_report("freed object modified (use after free)", c, s,
+			     obj, bad - (u8 *)obj);
+	d->size = req;
+	if (c->flags & GOALLOC_RED_ZONE)
+		memset(obj + req, SLUB_RED_ACTIVE, c->size - req);
+	if (c->flags & GOALLOC_STORE_USER)
+		d->alloc_stack = save_stack();
+}
+
+/*
+ * A debug cache takes @obj back (its bitmap said it was live): check the
+ * red zone, record the caller, poison it.  Central lock held.
+ */
+static void debug_on_free(struct goalloc_cache *c, struct goalloc_span *s,
+			  void *obj)
+{
+	struct goalloc_obj_debug *d = obj_debug(s, obj);
+	u8 *bad;
+
+	goalloc_kasan_unpoison(obj, c->size);
+	if (c->flags & GOALLOC_RED_ZONE) {
+		bad = memchr_inv(obj + d->size, SLUB_RED_ACTIVE, c->size - d->size);
+		if (bad)
+			debug_report("red zone overwritten (out of bounds write)",
+				     c, s, obj, bad - (u8 *)obj);
+	}
+	if (c->flags & GOALLOC_STORE_USER)
+		d->free_stack = save_stack();
+	if (cache_poisons(c))
+		memset(obj, POISON_FREE, c->size);
+	else if (c->flags & GOALLOC_RED_ZONE)
+		memset(obj + d->size, SLUB_RED_INACTIVE, c->size - d->size);
+	kmemleak_free(obj);
+	if (!(c->flags & GOALLOC_TYPESAFE_BY_RCU))
+		goalloc_kasan_free(obj, c->size);
+}
+
+/*
+ * The end of every allocation but the untraced fast paths' on kernels
+ * without KASAN or kmemleak: KASAN's shadow, a debug cache's checks and
+ * red zone, zeroing (of the bytes asked for, in a debug cache, so that
+ * the red zone stays), kmemleak.  @req: the bytes asked for.
+ */
+static noinline void *alloc_finish(struct goalloc_cache *c, void *obj,
+				   gfp_t gfp, bool dirty, size_t req)
+{
+	goalloc_kasan_unpoison(obj, c->size);
+	if (unlikely(cache_debug(c)))
+		debug_on_alloc(c, obj, req);
+	if (dirty && cache_want_init_on_alloc(c, gfp))
+		memset(obj, 0, cache_debug(c) ? req : c->size);
+	goalloc_kasan_alloc(obj, req, c->size);
+	kmemleak_alloc(obj, req, 1, gfp);
+	return obj;
+}
+
+/* The end of a fast-path allocation: zeroing, unless hooks want more. */
+static __always_inline void *alloc_finish_fast(struct goalloc_cache *c,
+					       void *obj, gfp_t gfp,
+					       bool dirty, size_t req)
+{
+	if (GOALLOC_HOOKS)
+		return alloc_finish(c, obj, gfp, dirty, req);
+	if (unlikely(dirty && cache_want_init_on_alloc(c, gfp)))
+		return memset(obj, 0, c->size);
+	return obj;
+}
+
+/*
+ * An object of a cache that is not a debug one is freed (checked, and
+ * about to go on an array or to its span).  The tiny cache's blocks were
+ * never registered with kmemleak: their objects were.
+ */
+static noinline void free_hooks_slow(struct goalloc_cache *c, void *obj)
+{
+	/* A debug cache's frees have their hooks in debug_on_free(). */
+	if (cache_debug(c))
+		return;
+	if (!c->tiny)
+		kmemleak_free(obj);
+	if (!(c->flags & GOALLOC_TYPESAFE_BY_RCU))
+		goalloc_kasan_free(obj, c->size);
+}
+
+static __always_inline void free_hooks(struct goalloc_cache *c, void *obj)
+{
+	if (GOALLOC_HOOKS)
+		free_hooks_slow(c, obj);
+}
 
 /* ---- Central lists ---------------------------------------------------- */
 
@@ -483,16 +745,24 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 	unsigned long flags;
 	unsigned int i;
 
-	s = goalloc_span_create(c, c->size, c->npages, c->tiny, gfp, nid);
+	s = goalloc_span_create(c, c->size, c->npages,
+				cache_debug(c) ? GOALLOC_SIDE_DEBUG :
+				c->tiny ? GOALLOC_SIDE_TINY : GOALLOC_SIDE_NONE,
+				gfp, nid);
 	if (!s)
 		return NULL;
 	cache_count(c, SPAN_GROW);
 	trace_goalloc_span_alloc(c->name, s->base, s->npages, s->nelems, s->nid);
+	/* KASAN: the pages may still be marked as an old span's objects. */
+	goalloc_kasan_unpoison((void *)s->base, s->npages << GOALLOC_PAGE_SHIFT);
 	if (c->ctor)
 		for (i = 0; i < s->nelems; i++)
 			c->ctor((void *)(s->base + (unsigned long)i * c->size));
 	else if (cache_poisons(c))
 		memset((void *)s->base, POISON_FREE, s->nelems * c->size);
+	if (cache_debug(c))
+		debug_init_span(c, s);
+	goalloc_kasan_free((void *)s->base, s->npages << GOALLOC_PAGE_SHIFT);
 	/* Before the page map publishes it: no one else knows the span yet. */
 	s->state = cached ? GOALLOC_SPAN_CACHED : GOALLOC_SPAN_PARTIAL;
 	goalloc_heap_map(s);
@@ -528,11 +798,14 @@ static unsigned int central_free_objects(struct goalloc_cache *c, void **objs,
 			s = goalloc_span_of(obj);
 		idx = goalloc_span_obj_index(s, obj);
 		if (unlikely(!goalloc_span_obj_live(s, idx))) {
-			goalloc_report("double free", obj, c, 0);
+			if (cache_debug(c))
+				debug_report("double free", c, s, obj, -1);
+			else
+				goalloc_report("double free", obj, c, 0);
 			continue;
 		}
-		if (unlikely(cache_poisons(c)))
-			memset(obj, POISON_FREE, c->size);
+		if (unlikely(cache_debug(c)))
+			debug_on_free(c, s, obj);
 		__set_bit(idx, s->free_bits);
 		s->free_count++;
 		freed++;
@@ -657,53 +930,39 @@ static void *cache_refill(struct goalloc_cache *c, gfp_t gfp,
 	}
 }
 
-static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node);
+static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
+			      size_t req);
 
 /*
- * A debug cache (GOALLOC_POISON) hands out only objects whose poison is
- * intact: a byte that changed while the object was free is a use after
- * free, reported with its offset.
+ * The allocation slow path: ends the caller's locked section.  @req: the
+ * bytes asked for, which a debug cache's red zone and KASAN need.
  */
-static void debug_check_alloc(struct goalloc_cache *c, void *obj)
-{
-	u8 *bad;
-
-	if (!cache_poisons(c))
-		return;
-	bad = memchr_inv(obj, POISON_FREE, c->size);
-	if (bad) {
-		goalloc_count_misuse();
-		pr_err_ratelimited("freed object modified (use after free) at offset %td: object %p, cache %s\n",
-				   bad - (u8 *)obj, obj, c->name);
-	}
-}
-
-/* The allocation slow path: ends the caller's locked section. */
 static noinline void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
-				       unsigned long flags)
+				       unsigned long flags, size_t req)
 {
 	bool dirty = true;
 	void *obj;
 
 	/* Debug caches have no array and no CPU span: straight to the spans. */
-	if (unlikely(c->flags & GOALLOC_POISON)) {
+	if (unlikely(cache_debug(c))) {
 		local_unlock_irqrestore(&c->cpu->lock, flags);
-		return cache_alloc_node(c, gfp, numa_mem_id());
+		return cache_alloc_node(c, gfp, numa_mem_id(), req);
 	}
 	obj = cache_refill(c, gfp, flags, &dirty);
 	if (obj)
 		cache_count(c, ALLOC_SLOW);
 	local_unlock_irqrestore(&c->cpu->lock, flags);
-	if (obj && dirty && cache_want_init_on_alloc(c, gfp))
-		memset(obj, 0, c->size);
-	return obj;
+	if (!obj)
+		return NULL;
+	return alloc_finish_fast(c, obj, gfp, dirty, req);
 }
 
 /*
  * The fast path: pop the array, else Go's nextFreeFast on the CPU's span.
  * No atomic, no lock but the CPU's own (IRQs off), no division.
  */
-static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
+static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp,
+					 size_t req)
 {
 	struct goalloc_cpu_cache *pc;
 	struct goalloc_span *s;
@@ -717,20 +976,16 @@ static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 		obj = pc->objects[pc->count--];
 		pc->ev[GOALLOC_EV_ARRAY_POP]++;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
-		if (unlikely(cache_want_init_on_alloc(c, gfp)))
-			return memset(obj, 0, c->size);
-		return obj;
+		return alloc_finish_fast(c, obj, gfp, true, req);
 	}
 	s = pc->span;
 	obj = goalloc_span_next_free_fast(s);
 	if (unlikely(!obj))
-		return cache_alloc_slow(c, gfp, flags);
+		return cache_alloc_slow(c, gfp, flags, req);
 	pc->ev[GOALLOC_EV_SPAN_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	/* The span cannot go: @obj is live in it. */
-	if (unlikely(s->needzero && cache_want_init_on_alloc(c, gfp)))
-		return memset(obj, 0, c->size);
-	return obj;
+	return alloc_finish_fast(c, obj, gfp, s->needzero, req);
 }
 
 /* Take one object from a span no CPU holds.  Central lock held. */
@@ -746,7 +1001,8 @@ static void *central_take(struct goalloc_cache *c, struct goalloc_span *s)
 }
 
 /* An allocation from memory of one node, straight from the spans. */
-static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
+static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
+			      size_t req)
 {
 	unsigned long flags;
 	void *obj = NULL;
@@ -787,10 +1043,7 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 		}
 	}
 	cache_count(c, ALLOC_SLOW);
-	debug_check_alloc(c, obj);
-	if (cache_want_init_on_alloc(c, gfp))
-		memset(obj, 0, c->size);
-	return obj;
+	return alloc_finish(c, obj, gfp, true, req);
 }
 
 /*
@@ -798,7 +1051,8 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
  * it when the object there is on @node (a CPU's array may hold objects
  * of any node, freed here), the central lists otherwise.
  */
-static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node)
+static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node,
+				 size_t req)
 {
 	struct goalloc_cpu_cache *pc;
 	unsigned long flags;
@@ -806,7 +1060,7 @@ static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node)
 	void *obj = NULL;
 
 	if (node == NUMA_NO_NODE || !node_state(node, N_MEMORY))
-		return cache_alloc(c, gfp);
+		return cache_alloc(c, gfp, req);
 	goalloc_might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
@@ -822,10 +1076,8 @@ static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node)
 	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (!obj)
-		return cache_alloc_node(c, gfp, node);
-	if (dirty && cache_want_init_on_alloc(c, gfp))
-		memset(obj, 0, c->size);
-	return obj;
+		return cache_alloc_node(c, gfp, node, req);
+	return alloc_finish_fast(c, obj, gfp, dirty, req);
 }
 
 /* Push a freed object on this CPU's array.  Local lock held. */
@@ -848,7 +1100,7 @@ static noinline void cache_free_locked_slow(struct goalloc_cache *c,
 					    void *obj, unsigned long flags,
 					    unsigned long ip)
 {
-	if (unlikely(c->flags & GOALLOC_POISON)) {
+	if (unlikely(cache_debug(c))) {
 		/* Debug caches: checked against the bitmap, then poisoned. */
 		this_cpu_add(c->cpu->ev[GOALLOC_EV_FREE_SLOW],
 			     central_free_objects(c, &obj, 1));
@@ -856,8 +1108,11 @@ static noinline void cache_free_locked_slow(struct goalloc_cache *c,
 		/* Fast paths pass no @ip: they reach here by a tail call. */
 		goalloc_report("double free", obj, c, ip ?: _RET_IP_);
 	} else {
-		if (cache_want_init_on_free(c))
+		if (cache_want_init_on_free(c)) {
+			goalloc_kasan_unpoison(obj, c->size);
 			memset(obj, 0, c->size);
+		}
+		free_hooks(c, obj);
 		cache_push(c, pc, obj);
 	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
@@ -875,6 +1130,7 @@ static __always_inline void cache_free_locked(struct goalloc_cache *c,
 	if (unlikely(pc->count >= c->array_max || cache_want_init_on_free(c) ||
 		     pc->objects[pc->count] == obj))
 		return cache_free_locked_slow(c, pc, obj, flags, ip);
+	free_hooks(c, obj);
 	pc->objects[++pc->count] = obj;
 	pc->ev[GOALLOC_EV_FREE_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
@@ -974,6 +1230,8 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 		tiny_retire(c, pc);
 		pc->tiny = block;
 		pc->tiny_meta = tiny_meta_of(block);
+		/* KASAN sees a tiny block as one object: its 16 bytes. */
+		goalloc_kasan_unpoison((void *)block, GOALLOC_TINY_SIZE);
 restart:
 		atomic_long_set(&pc->tiny_meta->word,
 				GOALLOC_TINY_BIAS << GOALLOC_TINY_LIVE_SHIFT);
@@ -991,6 +1249,7 @@ restart:
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (want_init_on_alloc(gfp))
 		memset(p, 0, size);
+	kmemleak_alloc(p, size, 1, gfp);
 	return p;
 }
 
@@ -1015,6 +1274,7 @@ static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 		new = (old | bit) - (1L << GOALLOC_TINY_LIVE_SHIFT);
 	} while (!atomic_long_try_cmpxchg(&t->word, &old, new));
 	this_cpu_inc(s->cache->cpu->tiny_frees);
+	kmemleak_free(p);
 	if (!(new >> GOALLOC_TINY_LIVE_SHIFT))
 		cache_free(s->cache, (void *)block, ip);
 }
@@ -1042,11 +1302,15 @@ static void *large_alloc(size_t size, gfp_t gfp, int node)
 	struct goalloc_span *s;
 
 	goalloc_might_alloc(gfp);
-	s = goalloc_span_create(NULL, bytes, npages, false, gfp, node);
+	s = goalloc_span_create(NULL, bytes, npages, GOALLOC_SIDE_NONE, gfp,
+				node);
 	if (!s)
 		return NULL;
+	goalloc_kasan_unpoison((void *)s->base, bytes);
 	if (s->needzero && want_init_on_alloc(gfp))
 		memset((void *)s->base, 0, bytes);
+	goalloc_kasan_alloc((void *)s->base, size, bytes);
+	kmemleak_alloc((void *)s->base, size, 1, gfp);
 	s->state = GOALLOC_SPAN_FULL;
 	goalloc_heap_map(s);
 	this_cpu_inc(goalloc_stats.large_allocs);
@@ -1067,8 +1331,11 @@ static void large_free(struct goalloc_span *s, const void *p, unsigned long ip)
 		goalloc_report("double free", p, NULL, ip);
 		return;
 	}
+	kmemleak_free(p);
+	goalloc_kasan_unpoison(p, bytes);
 	if (want_init_on_free())
 		memset((void *)s->base, 0, bytes);
+	goalloc_kasan_free(p, bytes);
 	goalloc_heap_unmap(s);
 	goalloc_span_destroy(s);
 	this_cpu_inc(goalloc_stats.large_frees);
@@ -1101,8 +1368,8 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node)
 			return tiny_alloc(size, gfp);
 		c = goalloc_kmalloc[goalloc_size_to_class(size)];
 		if (node == NUMA_NO_NODE)
-			return cache_alloc(c, gfp);
-		return cache_alloc_on_node(c, gfp, node);
+			return cache_alloc(c, gfp, size);
+		return cache_alloc_on_node(c, gfp, node, size);
 	}
 	return malloc_big(size, gfp, node);
 }
@@ -1238,7 +1505,19 @@ static size_t obj_size(const void *p)
 	if (s->base + (unsigned long)goalloc_span_obj_index(s, p) * s->elemsize !=
 	    (unsigned long)p)
 		return 0;
-	return s->cache->size;
+	return s->cache->object_size;
+}
+
+/*
+ * KASAN: @size bytes of @p, an object of @ks bytes found by obj_size(),
+ * may be used, the rest is a red zone.  Tiny objects share their block's
+ * shadow, which stays open while the block is carved.
+ */
+static void obj_kasan_resize(struct goalloc_span *s, const void *p,
+			     size_t size, size_t ks)
+{
+	if (s->kind != GOALLOC_SPAN_SMALL || !s->cache->tiny)
+		goalloc_kasan_alloc(p, size, ks);
 }
 
 bool goalloc_owns(const void *p)
@@ -1249,12 +1528,52 @@ EXPORT_SYMBOL_NS_GPL(goalloc_owns, GOALLOC);
 
 size_t goalloc_size(const void *p)
 {
-	return obj_size(p);
+	size_t size = obj_size(p);
+	struct goalloc_span *s;
+
+	if (!size)
+		return 0;
+	/* As ksize(): all of the object is the caller's from now on. */
+	s = goalloc_span_of(p);
+	obj_kasan_resize(s, p, size, size);
+	if (s->kind == GOALLOC_SPAN_SMALL && cache_debug(s->cache))
+		obj_debug(s, p)->size = size;
+	return size;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_size, GOALLOC);
 
+/*
+ * goalloc_realloc() within the object (@ks bytes, from obj_size()): the
+ * bytes past @new_size are no longer the caller's.  A debug cache's red
+ * zone moves to @new_size; elsewhere the spare bytes are zeroed under
+ * init_on_alloc, so that a later growth finds them zero.
+ */
+static void realloc_in_place(struct goalloc_span *s, void *p, size_t new_size,
+			     size_t ks, gfp_t gfp)
+{
+	struct goalloc_cache *c = s->cache;
+	struct goalloc_obj_debug *d;
+
+	if (s->kind != GOALLOC_SPAN_SMALL || !cache_debug(c)) {
+		obj_kasan_resize(s, p, ks, ks);
+		if (want_init_on_alloc(gfp))
+			memset(p + new_size, 0, ks - new_size);
+		obj_kasan_resize(s, p, new_size, ks);
+		return;
+	}
+	d = obj_debug(s, p);
+	goalloc_kasan_unpoison(p, c->size);
+	if (new_size > d->size && want_init_on_alloc(gfp))
+		memset(p + d->size, 0, new_size - d->size);
+	d->size = new_size;
+	if (c->flags & GOALLOC_RED_ZONE)
+		memset(p + new_size, SLUB_RED_ACTIVE, c->size - new_size);
+	goalloc_kasan_alloc(p, new_size, c->size);
+}
+
 void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 {
+	struct goalloc_span *s;
 	size_t ks;
 	void *q;
 
@@ -1270,16 +1589,16 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 			       _RET_IP_);
 		return NULL;
 	}
+	s = goalloc_span_of(p);
 	if (new_size <= ks) {
-		/* Zero the spare bytes, so a later growth finds them zero. */
-		if (want_init_on_alloc(gfp))
-			memset((char *)p + new_size, 0, ks - new_size);
+		realloc_in_place(s, (void *)p, new_size, ks, gfp);
 		return (void *)p;
 	}
 	q = malloc_traced(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
 	if (!q)
 		return NULL;
-	memcpy(q, p, ks);
+	obj_kasan_resize(s, p, ks, ks);
+	memcpy(q, p, min(ks, new_size));
 	free_traced(p, _RET_IP_);
 	return q;
 }
@@ -1415,21 +1734,42 @@ static unsigned int span_pages_for(unsigned int size)
 	return best;
 }
 
+/*
+ * The flags a cache gets.  goalloc.debug=1 debugs every cache but the tiny
+ * one; it gives a red zone only to the malloc family's caches (@malloc),
+ * where it costs no byte (the rest of the size class) and changes no
+ * promise: a user cache's objects keep the usable size, the alignment and
+ * so the layout they were created with, unless it asks for a red zone.
+ */
+static unsigned int cache_flags(unsigned int flags, bool malloc)
+{
+	if (goalloc_debug && !(flags & GOALLOC_TINY_CACHE))
+		flags |= GOALLOC_POISON | GOALLOC_STORE_USER |
+			 (malloc ? GOALLOC_RED_ZONE : 0);
+	/* Stacks need the depot, set up on demand on kernels without KASAN. */
+	if ((flags & GOALLOC_STORE_USER) && IS_ENABLED(CONFIG_STACKDEPOT) &&
+	    stack_depot_init())
+		flags &= ~GOALLOC_STORE_USER;
+	return flags;
+}
+
+/*
+ * A cache of @size-byte slots, of which a user may use @object_size, in
+ * spans of @npages; @flags from cache_flags().
+ */
 static struct goalloc_cache *cache_new(const char *name, unsigned int size,
+				       unsigned int object_size,
 				       unsigned int npages, unsigned int flags,
 				       void (*ctor)(void *))
 {
 	unsigned int array_max = clamp(GOALLOC_ARRAY_BYTES / size,
 				       GOALLOC_ARRAY_MIN, GOALLOC_ARRAY_MAX);
-
-	if (goalloc_debug && !(flags & GOALLOC_TINY_CACHE))
-		flags |= GOALLOC_POISON;
-	/* A debug cache's frees skip the array: it holds nothing. */
-	if (flags & GOALLOC_POISON)
-		array_max = 0;
 	struct goalloc_cache *c;
 	int cpu;
 
+	/* A debug cache's frees skip the array: it holds nothing. */
+	if (flags & GOALLOC_DEBUG_FLAGS)
+		array_max = 0;
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return NULL;
@@ -1446,6 +1786,7 @@ static struct goalloc_cache *cache_new(const char *name, unsigned int size,
 		pc->span = &goalloc_empty_span;
 	}
 	c->size = size;
+	c->object_size = object_size;
 	c->array_max = array_max;
 	c->npages = npages;
 	c->max_empty = clamp(GOALLOC_EMPTY_BYTES / (npages << GOALLOC_PAGE_SHIFT),
@@ -1479,21 +1820,29 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 					   unsigned int align, unsigned int flags,
 					   void (*ctor)(void *))
 {
+	unsigned int object_size = size;
 	struct goalloc_cache *c;
 	unsigned long irqflags;
 
 	if (!name || !size || size > GOALLOC_MAX_SIZE ||
 	    (align & (align - 1)) || align > GOALLOC_PAGE_SIZE ||
 	    (flags & ~(GOALLOC_HWCACHE_ALIGN | GOALLOC_TYPESAFE_BY_RCU |
-		       GOALLOC_POISON)))
+		       GOALLOC_DEBUG_FLAGS)))
 		return NULL;
+	flags = cache_flags(flags, false);
 	align = max(align, 8U);
 	if (flags & GOALLOC_HWCACHE_ALIGN)
 		align = max_t(unsigned int, align, cache_line_size());
+	/* Usable: the size rounded up, or, with a red zone, exactly. */
+	if (flags & GOALLOC_RED_ZONE)
+		size += GOALLOC_RED_ZONE_MIN;
+	else
+		object_size = ALIGN(size, align);
 	size = ALIGN(size, align);
 	if (size > GOALLOC_MAX_SIZE)
 		return NULL;
-	c = cache_new(name, size, span_pages_for(size), flags, ctor);
+	c = cache_new(name, size, object_size, span_pages_for(size), flags,
+		      ctor);
 	if (!c)
 		return NULL;
 	mutex_lock(&goalloc_caches_mutex);
@@ -1587,9 +1936,9 @@ EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC);
 static noinline void *cache_alloc_traced(struct goalloc_cache *c, gfp_t gfp,
 					 int node, unsigned long ip)
 {
-	void *obj = cache_alloc_on_node(c, gfp, node);
+	void *obj = cache_alloc_on_node(c, gfp, node, c->object_size);
 
-	trace_goalloc_alloc(ip, obj, c->size, c->size, gfp, c->name);
+	trace_goalloc_alloc(ip, obj, c->object_size, c->size, gfp, c->name);
 	return obj;
 }
 
@@ -1597,7 +1946,7 @@ void *goalloc_cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 {
 	if (trace_goalloc_alloc_enabled())
 		return cache_alloc_traced(c, gfp, NUMA_NO_NODE, _RET_IP_);
-	return cache_alloc(c, gfp);
+	return cache_alloc(c, gfp, c->object_size);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
 
@@ -1605,7 +1954,7 @@ void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 {
 	if (trace_goalloc_alloc_enabled())
 		return cache_alloc_traced(c, gfp, node, _RET_IP_);
-	return cache_alloc_on_node(c, gfp, node);
+	return cache_alloc_on_node(c, gfp, node, c->object_size);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
 
@@ -1668,6 +2017,7 @@ static void cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs,
 		if (likely(s && s->cache == c && goalloc_span_obj_start(s, obj) &&
 			   !cache_want_init_on_free(c) &&
 			   pc->objects[pc->count] != obj)) {
+			free_hooks(c, obj);
 			if (pc->count < c->array_max) {
 				pc->objects[++pc->count] = obj;
 				pc->ev[GOALLOC_EV_PUSH_SLOW]++;
@@ -1708,9 +2058,9 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 	bool dirty;
 	size_t i = 0;
 
-	if (unlikely(c->flags & GOALLOC_POISON)) {
+	if (unlikely(cache_debug(c))) {
 		for (i = 0; i < nr; i++) {
-			objs[i] = cache_alloc(c, gfp);
+			objs[i] = cache_alloc(c, gfp, c->object_size);
 			if (!objs[i]) {
 				cache_free_bulk(c, i, objs, _RET_IP_);
 				return 0;
@@ -1746,14 +2096,17 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 		i++;
 	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
-	if (unlikely(cache_want_init_on_alloc(c, gfp)))
+	if (GOALLOC_HOOKS)
+		for (i = 0; i < nr; i++)
+			alloc_finish(c, objs[i], gfp, true, c->object_size);
+	else if (unlikely(cache_want_init_on_alloc(c, gfp)))
 		for (i = 0; i < nr; i++)
 			memset(objs[i], 0, c->size);
 out:
 	if (trace_goalloc_alloc_enabled())
 		for (i = 0; i < nr; i++)
-			trace_goalloc_alloc(_RET_IP_, objs[i], c->size, c->size,
-					    gfp, c->name);
+			trace_goalloc_alloc(_RET_IP_, objs[i], c->object_size,
+					    c->size, gfp, c->name);
 	return (int)nr;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_bulk, GOALLOC);
@@ -1769,7 +2122,7 @@ EXPORT_SYMBOL_NS_GPL(goalloc_cache_shrink, GOALLOC);
 
 unsigned int goalloc_cache_size(struct goalloc_cache *c)
 {
-	return c->size;
+	return c->object_size;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_size, GOALLOC);
 
@@ -2199,11 +2552,14 @@ static int __init create_builtin_caches(void)
 		snprintf(name, sizeof(name), "goalloc-%u",
 			 goalloc_class_to_size[i]);
 		goalloc_kmalloc[i] = cache_new(name, goalloc_class_to_size[i],
-					       goalloc_class_to_npages[i], 0, NULL);
+					       goalloc_class_to_size[i],
+					       goalloc_class_to_npages[i],
+					       cache_flags(0, true), NULL);
 		if (!goalloc_kmalloc[i])
 			return -ENOMEM;
 	}
 	goalloc_tiny_cache = cache_new("goalloc-tiny", GOALLOC_TINY_SIZE,
+				       GOALLOC_TINY_SIZE,
 				       goalloc_class_to_npages[GOALLOC_TINY_SIZE_CLASS],
 				       GOALLOC_TINY_CACHE, NULL);
 	if (!goalloc_tiny_cache)

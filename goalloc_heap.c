@@ -47,6 +47,7 @@
 #define pr_fmt(fmt) "goalloc: " fmt
 
 #include <linux/bitmap.h>
+#include <linux/kmemleak.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -268,6 +269,12 @@ static struct goalloc_arena *arena_create(unsigned int min_order, gfp_t gfp,
 	a = kzalloc_node(sizeof(*a), gfp, nid);
 	if (!a)
 		return NULL;
+	/*
+	 * Nor for an arena's base: kmemleak neither scans an arena nor
+	 * reports it (the arena list runs through arenas it does not scan).
+	 */
+	kmemleak_not_leak(a);
+	kmemleak_no_scan(a);
 	for (order = GOALLOC_ARENA_ORDER; order >= min_order; order--) {
 		gfp_t try = gfp | __GFP_NOWARN;
 

@@ -12,6 +12,7 @@
  * memory.
  */
 #include <linux/bitmap.h>
+#include <linux/kmemleak.h>
 #include <linux/slab.h>
 
 #include "goalloc_heap.h"
@@ -38,7 +39,7 @@ static void span_refill_alloc_cache(struct goalloc_span *s)
  * @cache: the owning cache, or NULL for a large object
  * @elemsize: object size
  * @npages: goalloc pages
- * @tiny: the span holds tiny blocks and needs their bookkeeping
+ * @side: the per-object metadata the span needs (&enum goalloc_span_side)
  * @gfp: the caller's allocation flags
  * @nid: NUMA node, or NUMA_NO_NODE
  *
@@ -49,9 +50,15 @@ static void span_refill_alloc_cache(struct goalloc_span *s)
  */
 struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 					 unsigned int elemsize,
-					 unsigned int npages, bool tiny,
+					 unsigned int npages,
+					 enum goalloc_span_side side,
 					 gfp_t gfp, int nid)
 {
+	static const size_t side_size[] = {
+		[GOALLOC_SIDE_TINY] = sizeof(struct goalloc_tiny_block),
+		[GOALLOC_SIDE_DEBUG] = sizeof(struct goalloc_obj_debug),
+	};
+	bool tiny = side == GOALLOC_SIDE_TINY;
 	unsigned long bytes = (unsigned long)npages << GOALLOC_PAGE_SHIFT;
 	unsigned int nelems = bytes / elemsize, words;
 	struct goalloc_span *s;
@@ -63,10 +70,15 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 			 nid == NUMA_NO_NODE ? numa_mem_id() : nid);
 	if (!s)
 		return NULL;
-	s->tiny = NULL;
-	if (tiny) {
-		s->tiny = kcalloc(nelems, sizeof(*s->tiny), gfp);
-		if (!s->tiny)
+	/*
+	 * kmemleak must not take @base for a reference to the span's first
+	 * object: the span is found through the page map, not scanned.
+	 */
+	kmemleak_no_scan(s);
+	s->side = NULL;
+	if (side != GOALLOC_SIDE_NONE) {
+		s->side = kcalloc(nelems, side_size[side], gfp);
+		if (!s->side)
 			goto fail;
 	}
 	bitmap_zero(s->alloc_bits, 2 * words * BITS_PER_LONG);
@@ -93,7 +105,7 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 	span_refill_alloc_cache(s);
 	return s;
 fail:
-	kfree(s->tiny);
+	kfree(s->side);
 	kfree(s);
 	return NULL;
 }
@@ -105,7 +117,7 @@ fail:
 void goalloc_span_destroy(struct goalloc_span *s)
 {
 	goalloc_heap_free(s);
-	kfree(s->tiny);
+	kfree(s->side);
 	kfree(s);
 }
 

@@ -128,6 +128,28 @@ struct goalloc_tiny_block {
 #define GOALLOC_TINY_BIAS	BIT(16)
 
 /**
+ * struct goalloc_obj_debug - what a debug cache keeps about one object
+ * @size: bytes asked for at the last allocation; the rest of the object
+ *	is its red zone
+ * @alloc_stack: stack depot handle of the last allocation, or 0
+ * @free_stack: stack depot handle of the last free, or 0
+ *
+ * Written under the cache's central lock, as the span's bitmaps are.
+ */
+struct goalloc_obj_debug {
+	u32 size;
+	u32 alloc_stack;
+	u32 free_stack;
+};
+
+/* Per-object metadata a span may carry beside its objects. */
+enum goalloc_span_side {
+	GOALLOC_SIDE_NONE,
+	GOALLOC_SIDE_TINY,	/* tiny blocks: struct goalloc_tiny_block */
+	GOALLOC_SIDE_DEBUG,	/* debug caches: struct goalloc_obj_debug */
+};
+
+/**
  * struct goalloc_span - a run of goalloc pages holding objects of one size
  * @base: address of the first object
  * @npages: goalloc pages (8 KiB) in the span
@@ -151,6 +173,8 @@ struct goalloc_tiny_block {
  * @list: central partial, full or empty list
  * @rcu: defers the release of a span of a %GOALLOC_TYPESAFE_BY_RCU cache
  * @tiny: per-object tiny-block bookkeeping, for the tiny cache's spans
+ * @debug: per-object debug records, for the spans of debug caches
+ * @side: either of the two, or NULL
  * @free_bits: objects freed since the last sweep
  * @alloc_bits: objects allocated as of the last sweep (@nelems bits,
  *	followed in the same allocation by @free_bits)
@@ -176,7 +200,11 @@ struct goalloc_span {
 	unsigned int free_count;
 	struct list_head list;
 	struct rcu_head rcu;
-	struct goalloc_tiny_block *tiny;
+	union {
+		struct goalloc_tiny_block *tiny;
+		struct goalloc_obj_debug *debug;
+		void *side;
+	};
 	unsigned long *free_bits;
 	unsigned long alloc_bits[];
 };
@@ -268,7 +296,8 @@ static inline unsigned int goalloc_span_live(const struct goalloc_span *s)
 
 struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 					 unsigned int elemsize,
-					 unsigned int npages, bool tiny,
+					 unsigned int npages,
+					 enum goalloc_span_side side,
 					 gfp_t gfp, int nid);
 void goalloc_span_destroy(struct goalloc_span *s);
 void *goalloc_span_next_free(struct goalloc_span *s);

@@ -40,15 +40,34 @@ struct goalloc_cache;
  */
 #define GOALLOC_TYPESAFE_BY_RCU		0x0002U
 /*
- * Debug a cache (as SLAB_POISON, with SLUB's exact free checks): freed
- * objects skip the per-CPU arrays and are filled with POISON_FREE (0x6b),
- * the poison is checked when an object is handed out again, and every free
- * is checked against its span's bitmap, so every double free is reported.
- * Objects of caches with a constructor are checked but not poisoned.  The
- * module parameter goalloc.debug=1 sets it on every cache but the tiny
- * allocator's.
+ * The debug flags.  Any of them makes a debug cache, whose objects skip the
+ * per-CPU arrays and whose every free is checked against its span's
+ * bitmap, so that every double free is reported (SLUB's exact checks).
+ * The module parameter goalloc.debug=1 sets %GOALLOC_POISON and
+ * %GOALLOC_STORE_USER on every cache but the tiny allocator's, and
+ * %GOALLOC_RED_ZONE on the malloc family's (a cache keeps the layout it
+ * was created with unless it asks for a red zone).
+ *
+ * GOALLOC_POISON (as SLAB_POISON): freed objects are filled with
+ * POISON_FREE (0x6b) and the poison is checked when an object is handed
+ * out again.  Objects of caches with a constructor or
+ * %GOALLOC_TYPESAFE_BY_RCU are checked but not poisoned.
  */
 #define GOALLOC_POISON			0x0004U
+/*
+ * GOALLOC_RED_ZONE (as SLAB_RED_ZONE): the bytes between the size asked
+ * for and the end of the object are a red zone, 0xcc (SLUB_RED_ACTIVE) while
+ * the object is allocated, checked when it is freed.  A cache's objects
+ * get 8 bytes of red zone or more; an object of the malloc family has the
+ * rest of its size class, if any.
+ */
+#define GOALLOC_RED_ZONE		0x0008U
+/*
+ * GOALLOC_STORE_USER (as SLAB_STORE_USER): the stacks of each object's
+ * last allocation and last free are kept in the stack depot and printed
+ * with every report about the object.
+ */
+#define GOALLOC_STORE_USER		0x0010U
 
 /* The largest object goalloc serves: a whole 4 MiB arena, as kmalloc. */
 #define GOALLOC_MAX_SIZE		(4UL << 20)
@@ -59,7 +78,8 @@ struct goalloc_cache;
  * @size: object size in bytes, 1 to %GOALLOC_MAX_SIZE
  * @align: required alignment (0 or a power of two), or 0 for the default
  *	of 8 bytes
- * @flags: %GOALLOC_HWCACHE_ALIGN, %GOALLOC_TYPESAFE_BY_RCU, %GOALLOC_POISON
+ * @flags: %GOALLOC_HWCACHE_ALIGN, %GOALLOC_TYPESAFE_BY_RCU, and the debug
+ *	flags %GOALLOC_POISON, %GOALLOC_RED_ZONE, %GOALLOC_STORE_USER
  * @ctor: constructor run once on each object slot when its span is made,
  *	never again on reuse; may be NULL
  *
@@ -161,7 +181,9 @@ int goalloc_cache_shrink(struct goalloc_cache *cache);
  * goalloc_cache_size() - the object size of a cache
  * @cache: the cache
  *
- * Return: bytes usable in each object (the size rounded to the alignment).
+ * Return: bytes usable in each object: the size rounded up to the
+ * alignment, or with %GOALLOC_RED_ZONE the size asked for, the rest of
+ * the object being the red zone.
  */
 unsigned int goalloc_cache_size(struct goalloc_cache *cache);
 
