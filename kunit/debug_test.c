@@ -1,20 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite for goalloc's debug caches (GOALLOC_POISON), in the manner of
- * lib/slub_kunit.c: misuse a debug cache on purpose and count the reports
- * it must produce, through the KUnit named resource "goalloc_errors" that
- * goalloc increments for each report made while the test runs (as SLUB
- * does with "slab_errors").  A write to a freed object is
- * found when the object is handed out again; a double free is found even
- * when the object is not the last one freed; and clean use reports
- * nothing, keeps constructed state, and leaves the statistics where they
- * were.
+ * KUnit suite for goalloc's debug caches (GOALLOC_POISON, GOALLOC_RED_ZONE,
+ * GOALLOC_STORE_USER), in the manner of lib/slub_kunit.c: misuse a debug
+ * cache on purpose and count the reports it must produce, through the
+ * KUnit named resource "goalloc_errors" that goalloc increments for each
+ * report made while the test runs (as SLUB does with "slab_errors").  A
+ * write to a freed object is found when the object is handed out again, a
+ * write past its end when it is freed; a double free is found even when
+ * the object is not the last one freed, and its report shows the stacks
+ * of the object's allocation and free; destroying a cache with an object
+ * left is reported; and clean use reports nothing, keeps constructed
+ * state, and leaves the statistics where they were.
+ *
+ * The misuse is real: on a kernel with KASAN, goalloc marks free objects
+ * and red zones in KASAN's shadow, so the test turns KASAN's own reports
+ * off around its bad accesses (as slub_kunit does), to see goalloc's.
  */
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/kasan.h>
+#include <linux/mm.h>
 #include <linux/poison.h>
 
 #include <goalloc.h>
+
+#include "console_watch.h"
 
 #define DT_SIZE		64
 #define DT_OBJS		128	/* objects in one 8 KiB span of 64 bytes */
@@ -67,6 +77,25 @@ static int dt_realloc_victim(struct kunit *test, struct goalloc_cache *c,
 	return goalloc_errors - before;
 }
 
+/* Write a byte where the test may not, with KASAN looking away. */
+static void dt_poke(void *p, size_t off, u8 value)
+{
+	kasan_disable_current();
+	WRITE_ONCE(((u8 *)p)[off], value);
+	kasan_enable_current();
+}
+
+/* Whether @n bytes at @p, which the test does not own, all hold @value. */
+static bool dt_holds(const void *p, size_t n, u8 value)
+{
+	bool same;
+
+	kasan_disable_current();
+	same = !memchr_inv(p, value, n);
+	kasan_enable_current();
+	return same;
+}
+
 /* A write to the first word of a freed object is reported once. */
 static void debug_write_after_free_first_word(struct kunit *test)
 {
@@ -75,7 +104,7 @@ static void debug_write_after_free_first_word(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_cache_free(c, p);
-	p[0] = 0x12345678;
+	dt_poke(p, 0, 0x12);
 	KUNIT_EXPECT_EQ(test, dt_realloc_victim(test, c, p), 1);
 	goalloc_cache_destroy(c);
 }
@@ -88,9 +117,96 @@ static void debug_write_after_free_50th_byte(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_cache_free(c, p);
-	p[50] = 0x12;
+	dt_poke(p, 50, 0x12);
 	KUNIT_EXPECT_EQ(test, dt_realloc_victim(test, c, p), 1);
 	goalloc_cache_destroy(c);
+}
+
+#define DT_RZ_SIZE	60	/* a red zone of 4 bytes of slack and 8 more */
+
+/*
+ * Writes past the end of an object, into its red zone, are reported once
+ * when it is freed (as slub_kunit's test_clobber_zone); a write inside
+ * the object, to its last byte, is not.
+ */
+static void debug_red_zone_overflow(struct kunit *test)
+{
+	static const size_t offsets[] = { DT_RZ_SIZE, DT_RZ_SIZE + 3,
+					  DT_RZ_SIZE + 11 };
+	struct goalloc_cache *c;
+	unsigned int i;
+	u8 *p;
+
+	c = goalloc_cache_create("goalloc_rz", DT_RZ_SIZE, 0, GOALLOC_RED_ZONE,
+				 NULL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	p = goalloc_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[DT_RZ_SIZE - 1] = 0x12;
+	goalloc_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	for (i = 0; i < ARRAY_SIZE(offsets); i++) {
+		p = goalloc_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		dt_poke(p, offsets[i], 0x12);
+		goalloc_cache_free(c, p);
+		KUNIT_EXPECT_EQ(test, goalloc_errors, i + 1);
+	}
+	goalloc_cache_destroy(c);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, ARRAY_SIZE(offsets));
+}
+
+/*
+ * With GOALLOC_STORE_USER, a report shows where the object was last
+ * allocated and freed: the double free's report names this function in
+ * both stacks.
+ */
+static void debug_store_user_stacks(struct kunit *test)
+{
+	struct gt_console_watch w = {
+		.needles = { "last allocated by:", "last freed by:",
+			     "debug_store_user_stacks" },
+	};
+	struct goalloc_cache *c;
+	void *p;
+	int err;
+
+	if (!IS_ENABLED(CONFIG_STACKDEPOT))
+		kunit_skip(test, "no stack depot");
+	c = goalloc_cache_create("goalloc_su", DT_SIZE, 0,
+				 GOALLOC_STORE_USER | GOALLOC_POISON, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	p = goalloc_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	goalloc_cache_free(c, p);
+	err = gt_console_watch_start(&w);
+	if (err)
+		kunit_skip(test, "no console tracepoint to watch");
+	goalloc_cache_free(c, p);
+	gt_console_watch_stop(&w);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
+	KUNIT_EXPECT_TRUE(test, w.seen[0]);
+	KUNIT_EXPECT_TRUE(test, w.seen[1]);
+	KUNIT_EXPECT_TRUE(test, w.seen[2]);
+	goalloc_cache_destroy(c);
+}
+
+/*
+ * Destroying a cache with an object still allocated is reported (as
+ * slub_kunit's test_leak_destroy); the cache stays, whole, and a later
+ * destroy, once the object is freed, is clean.
+ */
+static void debug_destroy_with_leak(struct kunit *test)
+{
+	struct goalloc_cache *c = dt_cache(test, NULL);
+	void *p = goalloc_cache_alloc(c, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	goalloc_cache_destroy(c);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
+	goalloc_cache_free(c, p);
+	goalloc_cache_destroy(c);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
 }
 
 /*
@@ -121,10 +237,12 @@ static void debug_freed_objects_poisoned(struct kunit *test)
 	u8 *p = goalloc_cache_alloc(c, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p, POISON_FREE, DT_SIZE), NULL);
+	/* Handed out as it lay free, unless init_on_alloc cleared it. */
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p, want_init_on_alloc(GFP_KERNEL) ?
+					     0 : POISON_FREE, DT_SIZE), NULL);
 	memset(p, 0x5a, DT_SIZE);
 	goalloc_cache_free(c, p);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p, POISON_FREE, DT_SIZE), NULL);
+	KUNIT_EXPECT_TRUE(test, dt_holds(p, DT_SIZE, POISON_FREE));
 	p = goalloc_cache_alloc(c, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p, 0, DT_SIZE), NULL);
@@ -193,7 +311,8 @@ static void debug_bulk_clean(struct kunit *test)
 static void debug_bulk_zeroing(struct kunit *test)
 {
 	void **objs = kunit_kcalloc(test, 3 * DT_OBJS, sizeof(void *), GFP_KERNEL);
-	unsigned int flags[] = { 0, GOALLOC_POISON }, f, i;
+	unsigned int flags[] = { 0, GOALLOC_POISON,
+				 GOALLOC_RED_ZONE | GOALLOC_STORE_USER }, f, i;
 
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	for (f = 0; f < ARRAY_SIZE(flags); f++) {
@@ -222,6 +341,9 @@ static struct kunit_case debug_cases[] = {
 	KUNIT_CASE(debug_write_after_free_first_word),
 	KUNIT_CASE(debug_write_after_free_50th_byte),
 	KUNIT_CASE(debug_double_free_not_last),
+	KUNIT_CASE(debug_red_zone_overflow),
+	KUNIT_CASE(debug_store_user_stacks),
+	KUNIT_CASE(debug_destroy_with_leak),
 	KUNIT_CASE(debug_freed_objects_poisoned),
 	KUNIT_CASE(debug_ctor_state_kept),
 	KUNIT_CASE(debug_bulk_clean),

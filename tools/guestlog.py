@@ -10,7 +10,9 @@ empty document at boot.  Every test case (a result one level below a suite)
 is one result; a suite whose plan promised more cases than it reported
 fails.  The log as a whole is one more result, "NAME: guest log": it fails
 on any kernel splat anywhere, or when the guest's test script never reached
-its end marker.  Each result is printed as "ok - name" or "not ok - name"
+its end marker.  A test that makes a splat on purpose (a KASAN report)
+prints GOALLOC-EXPECT-SPLAT-BEGIN and -END around it: what lies between is
+not a splat, and the test itself checks that the report came.  Each result is printed as "ok - name" or "not ok - name"
 and appended to --results; the exit status is 1 if anything failed.
 """
 
@@ -19,6 +21,8 @@ import re
 import sys
 
 END_MARKER = "GOALLOC-GUEST-END"
+EXPECT_BEGIN = "GOALLOC-EXPECT-SPLAT-BEGIN"
+EXPECT_END = "GOALLOC-EXPECT-SPLAT-END"
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 # What a kernel prints when something went wrong, whatever the tests said.
 SPLATS = re.compile(
@@ -109,9 +113,18 @@ def main():
     if args.ktap and not results:
         results.append((f"{args.name}: no KUnit test case ran", False, False))
 
-    splats = [line for line in lines if SPLATS.search(line)]
+    splats, expected = [], False
+    for line in lines:
+        if EXPECT_BEGIN in line:
+            expected = True
+        elif EXPECT_END in line:
+            expected = False
+        elif not expected and SPLATS.search(line):
+            splats.append(line)
     ended = any(line.startswith(END_MARKER + " 0") for line in lines)
     problems = []
+    if expected:
+        problems.append(f"{EXPECT_BEGIN} without {EXPECT_END}")
     if splats:
         problems.append(f"kernel splat: {splats[0].strip()}")
     if not ended:
