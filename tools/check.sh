@@ -6,10 +6,13 @@
 #     kernel-doc none in include/goalloc.h;
 #  2. the modules build with W=1 and no warning against the debug 6.12
 #     kernel, and every KUnit suite passes on it under KASAN and lockdep,
-#     with no splat anywhere in the guest's log, once as goalloc loads by
-#     default and once with goalloc.debug=1 (every cache in debug mode),
+#     with no splat anywhere in the guest's log (but the KASAN reports
+#     the KASAN suite provokes), once as goalloc loads by default and once
+#     with goalloc.debug=1 (every cache in debug mode) and init_on_alloc=1,
 #     and a short torture round (tools/torture/) passes on it with page
-#     allocation faults injected and CPUs going offline and back;
+#     allocation faults injected and CPUs going offline and back, and
+#     kmemleak (kmemleak=on) reports goalloc objects forgotten on purpose
+#     (tools/torture/leak.c) and not those kept;
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel.
 # Both module builds are also run through sparse (C=1), which must be
@@ -78,16 +81,20 @@ if kdir=$(tools/kernel.sh debug); then
 		log "booting the debug kernel (KUnit, KASAN, lockdep)"
 		tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
 			-s tools/guest/check-debug.sh -m "$mods" \
+			-a "kasan_multi_shot" \
 			-l "$GOALLOC_OUT/logs/debug.log" -t 1200
 		python3 tools/guestlog.py "$GOALLOC_OUT/logs/debug.log" \
 			--name "debug 6.12" --ktap --results "$results" |
 			grep -v '^ok' || true
-		# Again with every cache in debug mode (GOALLOC_POISON).
+		# Again with every cache in debug mode (poison, red zone,
+		# stacks), and with init_on_alloc, which test_meminit expects
+		# and constructed objects must survive.
 		log "booting the debug kernel again with goalloc.debug=1"
 		echo "debug=1" >"$GOALLOC_OUT/goalloc.params"
 		tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
 			-s tools/guest/check-debug.sh -m "$mods" \
 			-f "$GOALLOC_OUT/goalloc.params" \
+			-a "kasan_multi_shot init_on_alloc=1" \
 			-l "$GOALLOC_OUT/logs/debug-poison.log" -t 1200
 		python3 tools/guestlog.py "$GOALLOC_OUT/logs/debug-poison.log" \
 			--name "debug 6.12, goalloc.debug=1" --ktap \
@@ -108,6 +115,17 @@ if kdir=$(tools/kernel.sh debug); then
 				--results "$results" | grep -v '^ok' || true
 			grep -E '(torture|stress|pressure): ' \
 				"$GOALLOC_OUT/logs/torture.log" | tr -d '\r' || true
+			# kmemleak finds goalloc objects forgotten on purpose.
+			log "booting the debug kernel with kmemleak=on"
+			tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
+				-s tools/guest/kmemleak.sh -m "$mods" \
+				-m "$tdir" -a "kmemleak=on" \
+				-l "$GOALLOC_OUT/logs/kmemleak.log" -t 600
+			python3 tools/guestlog.py "$GOALLOC_OUT/logs/kmemleak.log" \
+				--name "kmemleak debug 6.12" \
+				--results "$results" | grep -v '^ok' || true
+			grep -E '^kmemleak: ' "$GOALLOC_OUT/logs/kmemleak.log" |
+				tr -d '\r' || true
 		else
 			record 1 "$name"
 		fi

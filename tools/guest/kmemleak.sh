@@ -1,0 +1,37 @@
+# Runs in the debug guest booted with kmemleak=on: goalloc registers its
+# objects with kmemleak, so the objects goalloc_leak.ko forgets (7, 200 and
+# 40000 bytes: tiny, small and large) are reported, with goalloc_leak in
+# their stacks, and those it keeps (5 and 300 bytes) are not.
+set -e
+kl=/sys/kernel/debug/kmemleak
+[ -e $kl ] || { echo "kmemleak: not in this kernel"; exit 1; }
+# Forget what boot left, so that only what follows is reported.
+echo scan >$kl
+echo clear >$kl
+insmod goalloc.ko
+insmod goalloc_leak.ko
+# kmemleak leaves objects younger than 5 s alone.
+sleep 6
+echo scan >$kl
+echo scan >$kl
+cat $kl >/tmp/leaks
+fail=0
+for size in 7 200 40000; do
+	if grep -A12 "(size $size)" /tmp/leaks | grep -q goalloc_leak; then
+		echo "kmemleak: the forgotten $size-byte goalloc object is reported"
+	else
+		echo "kmemleak: FAIL: no report of the forgotten $size-byte object"
+		fail=1
+	fi
+done
+for size in 5 300; do
+	if grep -q "(size $size)" /tmp/leaks; then
+		echo "kmemleak: FAIL: the kept $size-byte object is reported"
+		fail=1
+	else
+		echo "kmemleak: the kept $size-byte object is not reported"
+	fi
+done
+grep -c "unreferenced object" /tmp/leaks | sed 's/^/kmemleak: reports: /'
+[ $fail -eq 0 ]
+rmmod goalloc_leak
