@@ -68,6 +68,8 @@
 #include <goalloc.h>
 
 #include "goalloc_heap.h"
+#define CREATE_TRACE_POINTS
+#include "goalloc_trace.h"
 
 #define GOALLOC_NAME_LEN	32
 /* Per-CPU array capacity: about 64 KiB of objects, 4 to 64 of them. */
@@ -84,13 +86,37 @@
 #define GOALLOC_RCU_BATCH	64
 #define GOALLOC_RCU_DELAY	(HZ / 50 + 1)
 
+/*
+ * What a cache counts, per CPU, in the spirit of SLUB_STATS but always on:
+ * summed when debugfs reads them, so counting needs no atomic.  The fast
+ * paths count only what they count anyway, one increment for each object
+ * (allocations are ARRAY_POP + SPAN_FAST + ALLOC_SLOW, frees FREE_FAST +
+ * PUSH_SLOW + FREE_SLOW - FREE_DOUBLE); they and PUSH_SLOW are written
+ * under the CPU's local lock, every other one with this_cpu_inc().
+ */
+enum goalloc_event {
+	GOALLOC_EV_ARRAY_POP,		/* allocated from the CPU's array */
+	GOALLOC_EV_SPAN_FAST,		/* allocated by nextFreeFast */
+	GOALLOC_EV_ALLOC_SLOW,		/* allocated past the fast path */
+	GOALLOC_EV_FREE_FAST,		/* freed on the array, fast path */
+	GOALLOC_EV_PUSH_SLOW,		/* freed on the array, slow path */
+	GOALLOC_EV_FREE_SLOW,		/* freed straight to the spans */
+	GOALLOC_EV_FREE_DOUBLE,		/* pushed frees a flush found double */
+	GOALLOC_EV_REFILL,		/* the CPU's span used up */
+	GOALLOC_EV_FLUSH,		/* arrays flushed to the spans */
+	GOALLOC_EV_SWEEP,		/* spans swept */
+	GOALLOC_EV_SPAN_GROW,		/* spans taken from the heap */
+	GOALLOC_EV_SPAN_RELEASE,	/* spans given back to the heap */
+	GOALLOC_EV_DRAIN,		/* a CPU's part drained */
+	GOALLOC_NR_EVENTS
+};
+
 /**
  * struct goalloc_cpu_cache - one CPU's part of a cache (Go's mcache entry)
  * @lock: guards the rest on this CPU; IRQs are off while it is held
  * @count: objects in @objects
  * @span: the span allocated from, or &goalloc_empty_span
- * @allocs: objects allocated on this CPU, ever
- * @frees: objects freed on this CPU, ever
+ * @ev: event counts on this CPU, ever (&enum goalloc_event)
  * @tiny: the tiny cache only: the block being carved, or 0
  * @tiny_meta: bookkeeping of @tiny
  * @tiny_off: bytes of @tiny carved so far
@@ -105,8 +131,7 @@ struct goalloc_cpu_cache {
 	local_lock_t lock;
 	unsigned int count;
 	struct goalloc_span *span;
-	unsigned long allocs;
-	unsigned long frees;
+	unsigned long ev[GOALLOC_NR_EVENTS];
 	unsigned long tiny;
 	struct goalloc_tiny_block *tiny_meta;
 	unsigned int tiny_off;
@@ -145,6 +170,7 @@ struct goalloc_central {
  * @ctor: constructor, run once per object slot
  * @central: the central lists
  * @list: on goalloc_caches
+ * @debugfs: its directory under goalloc/cache/, or NULL
  * @name: for reports and statistics
  */
 struct goalloc_cache {
@@ -158,6 +184,7 @@ struct goalloc_cache {
 	void (*ctor)(void *obj);
 	struct goalloc_central central;
 	struct list_head list;
+	struct dentry *debugfs;
 	char name[GOALLOC_NAME_LEN];
 };
 
@@ -209,7 +236,9 @@ static LIST_HEAD(goalloc_caches);
 /* What destroyed caches counted, so that Mallocs and Frees never go down. */
 static unsigned long goalloc_gone_allocs, goalloc_gone_frees;
 static atomic_long_t goalloc_misuse;
-static struct dentry *goalloc_debugfs;
+/* What the shrinker was asked for and gave (bytes), ever. */
+static atomic_long_t goalloc_shrink_scans, goalloc_shrink_bytes;
+static struct dentry *goalloc_debugfs, *goalloc_debugfs_caches;
 
 static bool goalloc_debug;
 module_param_named(debug, goalloc_debug, bool, 0444);
@@ -324,6 +353,9 @@ static bool cache_poisons(const struct goalloc_cache *c)
 	       !(c->flags & GOALLOC_TYPESAFE_BY_RCU);
 }
 
+/* Count a slow-path event of @c on this CPU. */
+#define cache_count(c, event)	this_cpu_inc((c)->cpu->ev[GOALLOC_EV_##event])
+
 /* ---- Central lists ---------------------------------------------------- */
 
 static void span_free_rcu(struct rcu_head *head)
@@ -338,6 +370,8 @@ static void release_spans(struct goalloc_cache *c, struct list_head *spans)
 
 	list_for_each_entry_safe(s, tmp, spans, list) {
 		list_del(&s->list);
+		cache_count(c, SPAN_RELEASE);
+		trace_goalloc_span_free(c->name, s->base, s->npages);
 		goalloc_heap_unmap(s);
 		if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
 			call_rcu(&s->rcu, span_free_rcu);
@@ -395,6 +429,13 @@ static void central_release_empty(struct goalloc_cache *c)
 	release_spans(c, &release);
 }
 
+/* Go's sweep of a span, counted.  Central lock held. */
+static void central_sweep(struct goalloc_cache *c, struct goalloc_span *s)
+{
+	cache_count(c, SWEEP);
+	goalloc_span_sweep(s);
+}
+
 /*
  * A CPU's span is used up: sweep it, keep it if frees since its last sweep
  * gave it free objects, else park it as full and hand out a partial span,
@@ -405,9 +446,10 @@ static struct goalloc_span *central_refill(struct goalloc_cache *c,
 {
 	struct goalloc_span *s;
 
+	cache_count(c, REFILL);
 	spin_lock(&c->central.lock);
 	if (old != &goalloc_empty_span) {
-		goalloc_span_sweep(old);
+		central_sweep(c, old);
 		if (old->freeindex < old->nelems) {
 			spin_unlock(&c->central.lock);
 			return old;
@@ -422,7 +464,7 @@ static struct goalloc_span *central_refill(struct goalloc_cache *c,
 					     struct goalloc_span, list);
 	if (s) {
 		central_unlink(c, s);
-		goalloc_span_sweep(s);
+		central_sweep(c, s);
 		s->state = GOALLOC_SPAN_CACHED;
 	}
 	spin_unlock(&c->central.lock);
@@ -444,6 +486,8 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 	s = goalloc_span_create(c, c->size, c->npages, c->tiny, gfp, nid);
 	if (!s)
 		return NULL;
+	cache_count(c, SPAN_GROW);
+	trace_goalloc_span_alloc(c->name, s->base, s->npages, s->nelems, s->nid);
 	if (c->ctor)
 		for (i = 0; i < s->nelems; i++)
 			c->ctor((void *)(s->base + (unsigned long)i * c->size));
@@ -508,8 +552,11 @@ static unsigned int central_free_objects(struct goalloc_cache *c, void **objs,
 static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 			unsigned int n)
 {
+	unsigned int freed = central_free_objects(c, pc->objects + 1, n);
+
 	/* A double free found here was counted as a free when pushed. */
-	pc->frees -= n - central_free_objects(c, pc->objects + 1, n);
+	cache_count(c, FLUSH);
+	this_cpu_add(c->cpu->ev[GOALLOC_EV_FREE_DOUBLE], n - freed);
 	pc->count -= n;
 	memmove(pc->objects + 1, pc->objects + 1 + n, pc->count * sizeof(void *));
 }
@@ -527,6 +574,7 @@ static void cache_drain_cpu(struct goalloc_cache *c,
 	struct goalloc_span *s = pc->span;
 	LIST_HEAD(release);
 
+	cache_count(c, DRAIN);
 	if (c->tiny)
 		tiny_retire(c, pc);
 	if (pc->count)
@@ -535,7 +583,7 @@ static void cache_drain_cpu(struct goalloc_cache *c,
 		return;
 	pc->span = &goalloc_empty_span;
 	spin_lock(&c->central.lock);
-	goalloc_span_sweep(s);
+	central_sweep(c, s);
 	central_place(c, s, &release);
 	spin_unlock(&c->central.lock);
 	release_spans(c, &release);
@@ -644,7 +692,7 @@ static noinline void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
 	}
 	obj = cache_refill(c, gfp, flags, &dirty);
 	if (obj)
-		this_cpu_ptr(c->cpu)->allocs++;
+		cache_count(c, ALLOC_SLOW);
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (obj && dirty && cache_want_init_on_alloc(c, gfp))
 		memset(obj, 0, c->size);
@@ -667,7 +715,7 @@ static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 	pc = this_cpu_ptr(c->cpu);
 	if (likely(pc->count)) {
 		obj = pc->objects[pc->count--];
-		pc->allocs++;
+		pc->ev[GOALLOC_EV_ARRAY_POP]++;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
 		if (unlikely(cache_want_init_on_alloc(c, gfp)))
 			return memset(obj, 0, c->size);
@@ -677,7 +725,7 @@ static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 	obj = goalloc_span_next_free_fast(s);
 	if (unlikely(!obj))
 		return cache_alloc_slow(c, gfp, flags);
-	pc->allocs++;
+	pc->ev[GOALLOC_EV_SPAN_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	/* The span cannot go: @obj is live in it. */
 	if (unlikely(s->needzero && cache_want_init_on_alloc(c, gfp)))
@@ -690,7 +738,7 @@ static void *central_take(struct goalloc_cache *c, struct goalloc_span *s)
 {
 	void *obj;
 
-	goalloc_span_sweep(s);
+	central_sweep(c, s);
 	obj = goalloc_span_next_free(s);
 	central_unlink(c, s);
 	central_place(c, s, NULL);	/* now live: never released */
@@ -738,9 +786,7 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 				break;
 		}
 	}
-	local_lock_irqsave(&c->cpu->lock, flags);
-	this_cpu_ptr(c->cpu)->allocs++;
-	local_unlock_irqrestore(&c->cpu->lock, flags);
+	cache_count(c, ALLOC_SLOW);
 	debug_check_alloc(c, obj);
 	if (cache_want_init_on_alloc(c, gfp))
 		memset(obj, 0, c->size);
@@ -767,12 +813,13 @@ static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node)
 	if (pc->count &&
 	    goalloc_span_of(pc->objects[pc->count])->nid == node) {
 		obj = pc->objects[pc->count--];
+		pc->ev[GOALLOC_EV_ARRAY_POP]++;
 	} else if (pc->span->nid == node) {
 		obj = goalloc_span_next_free_fast(pc->span);
 		dirty = pc->span->needzero;
+		if (obj)
+			pc->ev[GOALLOC_EV_SPAN_FAST]++;
 	}
-	if (obj)
-		pc->allocs++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (!obj)
 		return cache_alloc_node(c, gfp, node);
@@ -788,7 +835,7 @@ static __always_inline void cache_push(struct goalloc_cache *c,
 	if (unlikely(pc->count >= c->array_max))
 		cache_flush(c, pc, c->array_max / 2);
 	pc->objects[++pc->count] = obj;
-	pc->frees++;
+	pc->ev[GOALLOC_EV_PUSH_SLOW]++;
 }
 
 /*
@@ -803,7 +850,8 @@ static noinline void cache_free_locked_slow(struct goalloc_cache *c,
 {
 	if (unlikely(c->flags & GOALLOC_POISON)) {
 		/* Debug caches: checked against the bitmap, then poisoned. */
-		pc->frees += central_free_objects(c, &obj, 1);
+		this_cpu_add(c->cpu->ev[GOALLOC_EV_FREE_SLOW],
+			     central_free_objects(c, &obj, 1));
 	} else if (pc->objects[pc->count] == obj) {
 		/* Fast paths pass no @ip: they reach here by a tail call. */
 		goalloc_report("double free", obj, c, ip ?: _RET_IP_);
@@ -828,7 +876,7 @@ static __always_inline void cache_free_locked(struct goalloc_cache *c,
 		     pc->objects[pc->count] == obj))
 		return cache_free_locked_slow(c, pc, obj, flags, ip);
 	pc->objects[++pc->count] = obj;
-	pc->frees++;
+	pc->ev[GOALLOC_EV_FREE_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 
@@ -906,19 +954,23 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 			goto restart;
 		if (pc->count) {
 			block = (unsigned long)pc->objects[pc->count--];
+			pc->ev[GOALLOC_EV_ARRAY_POP]++;
 		} else {
 			block = (unsigned long)goalloc_span_next_free_fast(pc->span);
-			if (!block) {
+			if (block) {
+				pc->ev[GOALLOC_EV_SPAN_FAST]++;
+			} else {
 				block = (unsigned long)cache_refill(c, gfp, flags,
 								    &dirty);
 				pc = this_cpu_ptr(c->cpu);
-			}
-			if (!block) {
-				local_unlock_irqrestore(&c->cpu->lock, flags);
-				return NULL;
+				if (!block) {
+					local_unlock_irqrestore(&c->cpu->lock,
+								flags);
+					return NULL;
+				}
+				cache_count(c, ALLOC_SLOW);
 			}
 		}
-		pc->allocs++;
 		tiny_retire(c, pc);
 		pc->tiny = block;
 		pc->tiny_meta = tiny_meta_of(block);
@@ -1055,14 +1107,43 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node)
 	return malloc_big(size, gfp, node);
 }
 
+static size_t obj_size(const void *p);
+
+/* The cache an object of the malloc family is in, for the tracepoints. */
+static const char *obj_cache_name(const void *p)
+{
+	struct goalloc_span *s = ZERO_OR_NULL_PTR(p) ? NULL : goalloc_span_of(p);
+
+	if (!s)
+		return "-";
+	return s->cache ? s->cache->name : "large";
+}
+
+/*
+ * While goalloc_alloc is traced, the malloc family takes this copy of its
+ * path: the untraced one keeps its tail calls and no stack frame.
+ */
+static noinline void *malloc_traced(size_t size, gfp_t gfp, int node,
+				    unsigned long ip)
+{
+	void *p = malloc_node(size, gfp, node);
+
+	trace_goalloc_alloc(ip, p, size, obj_size(p), gfp, obj_cache_name(p));
+	return p;
+}
+
 void *goalloc_malloc(size_t size, gfp_t gfp)
 {
+	if (trace_goalloc_alloc_enabled())
+		return malloc_traced(size, gfp, NUMA_NO_NODE, _RET_IP_);
 	return malloc_node(size, gfp, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC);
 
 void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
 {
+	if (trace_goalloc_alloc_enabled())
+		return malloc_traced(size, gfp, node, _RET_IP_);
 	return malloc_node(size, gfp, node);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc_node, GOALLOC);
@@ -1076,6 +1157,9 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 			       _RET_IP_);
 		return NULL;
 	}
+	if (trace_goalloc_alloc_enabled())
+		return malloc_traced(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE,
+				     _RET_IP_);
 	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC);
@@ -1123,8 +1207,17 @@ static __always_inline void free_checked(const void *p, unsigned long ip)
 	free_slow(p, s, ip);
 }
 
+/* goalloc_free() while goalloc_free is traced. */
+static noinline void free_traced(const void *p, unsigned long ip)
+{
+	trace_goalloc_free(ip, p, obj_cache_name(p));
+	free_checked(p, ip);
+}
+
 void goalloc_free(const void *p)
 {
+	if (trace_goalloc_free_enabled())
+		return free_traced(p, _RET_IP_);
 	free_checked(p, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_free, GOALLOC);
@@ -1166,9 +1259,9 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 	void *q;
 
 	if (!p || p == ZERO_SIZE_PTR)
-		return malloc_node(new_size, gfp, NUMA_NO_NODE);
+		return malloc_traced(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
 	if (!new_size) {
-		free_checked(p, _RET_IP_);
+		free_traced(p, _RET_IP_);
 		return ZERO_SIZE_PTR;
 	}
 	ks = obj_size(p);
@@ -1183,11 +1276,11 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 			memset((char *)p + new_size, 0, ks - new_size);
 		return (void *)p;
 	}
-	q = malloc_node(new_size, gfp, NUMA_NO_NODE);
+	q = malloc_traced(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
 	if (!q)
 		return NULL;
 	memcpy(q, p, ks);
-	free_checked(p, _RET_IP_);
+	free_traced(p, _RET_IP_);
 	return q;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_realloc, GOALLOC);
@@ -1213,13 +1306,15 @@ static void rcu_batch_done(struct rcu_head *head)
 
 	for (; list; list = next) {
 		struct goalloc_span *s = goalloc_span_of(list);
+		void *obj = (void *)s->base;
 
 		next = list->next;
 		if (s->kind == GOALLOC_SPAN_SMALL)
-			free_checked((void *)(s->base + (unsigned long)s->elemsize *
-					      goalloc_span_obj_index(s, list)), 0);
-		else
-			free_checked((void *)s->base, 0);
+			obj += (unsigned long)s->elemsize *
+			       goalloc_span_obj_index(s, list);
+		/* The call site of a deferred free: this function. */
+		trace_goalloc_free(_THIS_IP_, obj, obj_cache_name(obj));
+		free_checked(obj, 0);
 	}
 }
 
@@ -1363,6 +1458,11 @@ static struct goalloc_cache *cache_new(const char *name, unsigned int size,
 	INIT_LIST_HEAD(&c->central.empty);
 	INIT_LIST_HEAD(&c->list);
 	strscpy(c->name, name, sizeof(c->name));
+	/* A name is one word in goalloc/caches and a debugfs directory. */
+	strreplace(c->name, ' ', '_');
+	strreplace(c->name, '\t', '_');
+	strreplace(c->name, '\n', '_');
+	strreplace(c->name, '/', '_');
 	return c;
 }
 
@@ -1372,6 +1472,8 @@ static void cache_free_struct(struct goalloc_cache *c)
 	free_percpu(c->cpu);
 	kfree(c);
 }
+
+static void cache_debugfs_add(struct goalloc_cache *c);
 
 struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 					   unsigned int align, unsigned int flags,
@@ -1398,28 +1500,37 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 	spin_lock_irqsave(&goalloc_caches_lock, irqflags);
 	list_add_tail(&c->list, &goalloc_caches);
 	spin_unlock_irqrestore(&goalloc_caches_lock, irqflags);
+	cache_debugfs_add(c);
 	mutex_unlock(&goalloc_caches_mutex);
 	return c;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_create, GOALLOC);
 
+/* A cache's per-CPU counters, summed over the CPUs. */
 struct cache_counts {
-	unsigned long allocs, frees, tiny_allocs, tiny_frees;
+	unsigned long ev[GOALLOC_NR_EVENTS];
+	unsigned long allocs, frees, tiny_allocs, tiny_frees, cpu_objs;
 };
 
 static void cache_sum(struct goalloc_cache *c, struct cache_counts *n)
 {
+	unsigned int i;
 	int cpu;
 
 	memset(n, 0, sizeof(*n));
 	for_each_possible_cpu(cpu) {
 		struct goalloc_cpu_cache *pc = per_cpu_ptr(c->cpu, cpu);
 
-		n->allocs += READ_ONCE(pc->allocs);
-		n->frees += READ_ONCE(pc->frees);
+		for (i = 0; i < GOALLOC_NR_EVENTS; i++)
+			n->ev[i] += READ_ONCE(pc->ev[i]);
 		n->tiny_allocs += READ_ONCE(pc->tiny_allocs);
 		n->tiny_frees += READ_ONCE(pc->tiny_frees);
+		n->cpu_objs += READ_ONCE(pc->count);
 	}
+	n->allocs = n->ev[GOALLOC_EV_ARRAY_POP] + n->ev[GOALLOC_EV_SPAN_FAST] +
+		    n->ev[GOALLOC_EV_ALLOC_SLOW];
+	n->frees = n->ev[GOALLOC_EV_FREE_FAST] + n->ev[GOALLOC_EV_PUSH_SLOW] +
+		   n->ev[GOALLOC_EV_FREE_SLOW] - n->ev[GOALLOC_EV_FREE_DOUBLE];
 }
 
 /* Live objects of a drained cache, counted over its spans. */
@@ -1464,20 +1575,36 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 	goalloc_gone_frees += n.frees;
 	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
 	mutex_unlock(&goalloc_caches_mutex);
+	/* Waits for readers and for a shrink, which takes the mutex. */
+	debugfs_remove_recursive(c->debugfs);
 	if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
 		rcu_barrier();
 	cache_free_struct(c);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC);
 
+/* goalloc_cache_alloc() while goalloc_alloc is traced. */
+static noinline void *cache_alloc_traced(struct goalloc_cache *c, gfp_t gfp,
+					 int node, unsigned long ip)
+{
+	void *obj = cache_alloc_on_node(c, gfp, node);
+
+	trace_goalloc_alloc(ip, obj, c->size, c->size, gfp, c->name);
+	return obj;
+}
+
 void *goalloc_cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 {
+	if (trace_goalloc_alloc_enabled())
+		return cache_alloc_traced(c, gfp, NUMA_NO_NODE, _RET_IP_);
 	return cache_alloc(c, gfp);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
 
 void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 {
+	if (trace_goalloc_alloc_enabled())
+		return cache_alloc_traced(c, gfp, node, _RET_IP_);
 	return cache_alloc_on_node(c, gfp, node);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
@@ -1509,6 +1636,8 @@ void goalloc_cache_free(struct goalloc_cache *c, void *obj)
 	struct goalloc_cpu_cache *pc;
 	unsigned long flags;
 
+	if (trace_goalloc_free_enabled())
+		trace_goalloc_free(_RET_IP_, obj, c->name);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	/*
@@ -1522,60 +1651,9 @@ void goalloc_cache_free(struct goalloc_cache *c, void *obj)
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC);
 
-int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
-			     void **objs)
-{
-	struct goalloc_cpu_cache *pc;
-	unsigned long flags;
-	bool dirty;
-	size_t i = 0;
-
-	if (unlikely(c->flags & GOALLOC_POISON)) {
-		for (i = 0; i < nr; i++) {
-			objs[i] = cache_alloc(c, gfp);
-			if (!objs[i]) {
-				goalloc_cache_free_bulk(c, i, objs);
-				return 0;
-			}
-		}
-		return (int)nr;
-	}
-	goalloc_might_alloc(gfp);
-	/* One locked section: the array, then the span, then refills. */
-	local_lock_irqsave(&c->cpu->lock, flags);
-	while (i < nr) {
-		size_t n;
-
-		pc = this_cpu_ptr(c->cpu);
-		n = min_t(size_t, nr - i, pc->count);
-		pc->count -= n;
-		memcpy(&objs[i], &pc->objects[pc->count + 1], n * sizeof(void *));
-		pc->allocs += n;
-		i += n;
-		while (i < nr && (objs[i] = goalloc_span_next_free_fast(pc->span))) {
-			pc->allocs++;
-			i++;
-		}
-		if (i == nr)
-			break;
-		objs[i] = cache_refill(c, gfp, flags, &dirty);
-		if (unlikely(!objs[i])) {
-			local_unlock_irqrestore(&c->cpu->lock, flags);
-			goalloc_cache_free_bulk(c, i, objs);
-			return 0;
-		}
-		this_cpu_ptr(c->cpu)->allocs++;
-		i++;
-	}
-	local_unlock_irqrestore(&c->cpu->lock, flags);
-	if (unlikely(cache_want_init_on_alloc(c, gfp)))
-		for (i = 0; i < nr; i++)
-			memset(objs[i], 0, c->size);
-	return (int)nr;
-}
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_bulk, GOALLOC);
-
-void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
+/* Bulk free, untraced: also how a failed bulk allocation undoes itself. */
+static void cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs,
+			    unsigned long ip)
 {
 	struct goalloc_cpu_cache *pc;
 	unsigned long flags;
@@ -1592,7 +1670,7 @@ void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 			   pc->objects[pc->count] != obj)) {
 			if (pc->count < c->array_max) {
 				pc->objects[++pc->count] = obj;
-				pc->frees++;
+				pc->ev[GOALLOC_EV_PUSH_SLOW]++;
 			} else {
 				/* The array is full: straight to the spans. */
 				objs[k++] = obj;
@@ -1601,15 +1679,84 @@ void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 		}
 		/* Anything else goes the checked way, unlocked. */
 		local_unlock_irqrestore(&c->cpu->lock, flags);
-		cache_free_slow(c, obj, _RET_IP_);
+		cache_free_slow(c, obj, ip);
 		local_lock_irqsave(&c->cpu->lock, flags);
 		pc = this_cpu_ptr(c->cpu);
 	}
 	if (k)
-		this_cpu_ptr(c->cpu)->frees += central_free_objects(c, objs, k);
+		this_cpu_add(c->cpu->ev[GOALLOC_EV_FREE_SLOW],
+			     central_free_objects(c, objs, k));
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
+
+void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
+{
+	size_t i;
+
+	if (trace_goalloc_free_enabled())
+		for (i = 0; i < nr; i++)
+			trace_goalloc_free(_RET_IP_, objs[i], c->name);
+	cache_free_bulk(c, nr, objs, _RET_IP_);
+}
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_free_bulk, GOALLOC);
+
+int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
+			     void **objs)
+{
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags;
+	bool dirty;
+	size_t i = 0;
+
+	if (unlikely(c->flags & GOALLOC_POISON)) {
+		for (i = 0; i < nr; i++) {
+			objs[i] = cache_alloc(c, gfp);
+			if (!objs[i]) {
+				cache_free_bulk(c, i, objs, _RET_IP_);
+				return 0;
+			}
+		}
+		goto out;
+	}
+	goalloc_might_alloc(gfp);
+	/* One locked section: the array, then the span, then refills. */
+	local_lock_irqsave(&c->cpu->lock, flags);
+	while (i < nr) {
+		size_t n;
+
+		pc = this_cpu_ptr(c->cpu);
+		n = min_t(size_t, nr - i, pc->count);
+		pc->count -= n;
+		memcpy(&objs[i], &pc->objects[pc->count + 1], n * sizeof(void *));
+		pc->ev[GOALLOC_EV_ARRAY_POP] += n;
+		i += n;
+		while (i < nr && (objs[i] = goalloc_span_next_free_fast(pc->span))) {
+			pc->ev[GOALLOC_EV_SPAN_FAST]++;
+			i++;
+		}
+		if (i == nr)
+			break;
+		objs[i] = cache_refill(c, gfp, flags, &dirty);
+		if (unlikely(!objs[i])) {
+			local_unlock_irqrestore(&c->cpu->lock, flags);
+			cache_free_bulk(c, i, objs, _RET_IP_);
+			return 0;
+		}
+		cache_count(c, ALLOC_SLOW);
+		i++;
+	}
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (unlikely(cache_want_init_on_alloc(c, gfp)))
+		for (i = 0; i < nr; i++)
+			memset(objs[i], 0, c->size);
+out:
+	if (trace_goalloc_alloc_enabled())
+		for (i = 0; i < nr; i++)
+			trace_goalloc_alloc(_RET_IP_, objs[i], c->size, c->size,
+					    gfp, c->name);
+	return (int)nr;
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_bulk, GOALLOC);
 
 int goalloc_cache_shrink(struct goalloc_cache *c)
 {
@@ -1744,9 +1891,14 @@ static unsigned long goalloc_shrink_count(struct shrinker *sh,
 static unsigned long goalloc_shrink_scan(struct shrinker *sh,
 					 struct shrink_control *sc)
 {
+	unsigned long bytes;
+
 	/* Arrays are drained by a work: on_each_cpu() may not run here. */
 	schedule_work(&drain_work);
-	return goalloc_heap_release(0) >> PAGE_SHIFT;
+	bytes = goalloc_heap_release(0);
+	atomic_long_inc(&goalloc_shrink_scans);
+	atomic_long_add(bytes, &goalloc_shrink_bytes);
+	return bytes >> PAGE_SHIFT;
 }
 
 /* Kbuild defines GOALLOC_HAVE_SHRINKER_ALLOC where the kernel has it (6.7+). */
@@ -1813,22 +1965,107 @@ static int goalloc_cpu_dead(unsigned int cpu)
 
 /* ---- debugfs and module life ------------------------------------------ */
 
+/*
+ * goalloc/ in debugfs:
+ *  caches    one line per cache, in the spirit of /proc/slabinfo
+ *  classes   the size-class table, with each class's use
+ *  heap      the page heap, the shrinker and the background release
+ *  memstats  Go's runtime.MemStats names
+ *  cache/NAME/events  the cache's event counters (enum goalloc_event)
+ *  cache/NAME/shrink  write 1: goalloc_cache_shrink()
+ * A name that repeats gets ":2", ":3"... on its directory.
+ */
+
+static unsigned long cache_spans(const struct cache_counts *n)
+{
+	return n->ev[GOALLOC_EV_SPAN_GROW] - n->ev[GOALLOC_EV_SPAN_RELEASE];
+}
+
+static void caches_show_one(struct seq_file *m, struct goalloc_cache *c)
+{
+	unsigned long per_span = ((unsigned long)c->npages << GOALLOC_PAGE_SHIFT) /
+				 c->size;
+	unsigned long flags, partial = 0;
+	struct goalloc_span *s;
+	struct cache_counts n;
+
+	cache_sum(c, &n);
+	spin_lock_irqsave(&c->central.lock, flags);
+	list_for_each_entry(s, &c->central.partial, list)
+		partial++;
+	spin_unlock_irqrestore(&c->central.lock, flags);
+	seq_printf(m, "%-24s %10lu %10lu %8u %6lu %6lu %8lu %8lu %8lu\n",
+		   c->name, n.allocs - n.frees, cache_spans(&n) * per_span,
+		   c->size, per_span,
+		   (unsigned long)c->npages << (GOALLOC_PAGE_SHIFT - PAGE_SHIFT),
+		   cache_spans(&n), partial, n.cpu_objs);
+}
+
+/* Objects in per-CPU arrays are free: not in active_objs, in cpu_objs. */
+static int caches_show(struct seq_file *m, void *v)
+{
+	struct goalloc_cache *c;
+	unsigned int i;
+
+	seq_puts(m, "goalloc caches - version: 1\n");
+	seq_puts(m, "# name <active_objs> <num_objs> <objsize> <objperspan> <pagesperspan> <spans> <partial> <cpu_objs>\n");
+	mutex_lock(&goalloc_caches_mutex);
+	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
+		caches_show_one(m, goalloc_kmalloc[i]);
+	list_for_each_entry(c, &goalloc_caches, list)
+		caches_show_one(m, c);
+	mutex_unlock(&goalloc_caches_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(caches);
+
 static int classes_show(struct seq_file *m, void *v)
 {
+	struct cache_counts n;
 	unsigned int c;
 
-	seq_puts(m, "class  bytes/obj  bytes/span  objects  tail_waste\n");
+	seq_puts(m, "class  bytes/obj  bytes/span  objects  tail_waste      in_use     spans\n");
 	for (c = 1; c < GOALLOC_NUM_SIZE_CLASSES; c++) {
 		unsigned long span = goalloc_class_to_npages[c] << GOALLOC_PAGE_SHIFT;
 		unsigned int objs = goalloc_class_objects(c);
 
-		seq_printf(m, "%5u  %9u  %10lu  %7u  %10lu\n", c,
+		cache_sum(goalloc_kmalloc[c], &n);
+		seq_printf(m, "%5u  %9u  %10lu  %7u  %10lu  %10lu  %8lu\n", c,
 			   goalloc_class_to_size[c], span, objs,
-			   span - objs * goalloc_class_to_size[c]);
+			   span - objs * goalloc_class_to_size[c],
+			   n.allocs - n.frees, cache_spans(&n));
 	}
+	cache_sum(goalloc_tiny_cache, &n);
+	seq_printf(m, "tiny: %lu objects in use in %lu %u-byte blocks, %lu spans\n",
+		   n.tiny_allocs - n.tiny_frees, n.allocs - n.frees,
+		   GOALLOC_TINY_SIZE, cache_spans(&n));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(classes);
+
+static int heap_show(struct seq_file *m, void *v)
+{
+	struct goalloc_heap_stats hs;
+
+	goalloc_heap_read_stats(&hs);
+	seq_printf(m, "arenas %lu\nfree_arenas %lu\nreserve_arenas %u\n"
+		   "arena_bytes %lu\nchunks %lu\n",
+		   hs.arenas, hs.free_arenas, READ_ONCE(goalloc_arena_reserve),
+		   hs.sys, hs.chunks);
+	seq_printf(m, "pages_inuse %lu\npages_free %lu\npages_released %lu\n",
+		   hs.inuse >> PAGE_SHIFT, (hs.sys - hs.inuse) >> PAGE_SHIFT,
+		   hs.released >> PAGE_SHIFT);
+	seq_printf(m, "arena_grows %lu\narena_releases %lu\narena_fallbacks %lu\n",
+		   hs.arena_grows, hs.arena_releases, hs.fallbacks);
+	seq_printf(m, "shrinker_scans %lu\nshrinker_freed %lu\n"
+		   "release_runs %lu\nrelease_freed %lu\nmisuse_reports %lu\n",
+		   atomic_long_read(&goalloc_shrink_scans),
+		   atomic_long_read(&goalloc_shrink_bytes) >> PAGE_SHIFT,
+		   hs.release_runs, hs.release_bytes >> PAGE_SHIFT,
+		   goalloc_misuse_count());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(heap);
 
 static int memstats_show(struct seq_file *m, void *v)
 {
@@ -1854,6 +2091,93 @@ static int memstats_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(memstats);
+
+static int cache_events_show(struct seq_file *m, void *v)
+{
+	struct goalloc_cache *c = m->private;
+	struct cache_counts n;
+	const unsigned long *ev = n.ev;
+
+	cache_sum(c, &n);
+	seq_printf(m, "alloc_fastpath %lu\nfree_fastpath %lu\n",
+		   ev[GOALLOC_EV_ARRAY_POP] + ev[GOALLOC_EV_SPAN_FAST],
+		   ev[GOALLOC_EV_FREE_FAST]);
+	seq_printf(m, "array_pop %lu\narray_push %lu\n",
+		   ev[GOALLOC_EV_ARRAY_POP],
+		   ev[GOALLOC_EV_FREE_FAST] + ev[GOALLOC_EV_PUSH_SLOW]);
+	seq_printf(m, "alloc_slowpath %lu\nfree_slowpath %lu\nfree_double %lu\n",
+		   ev[GOALLOC_EV_ALLOC_SLOW],
+		   ev[GOALLOC_EV_PUSH_SLOW] + ev[GOALLOC_EV_FREE_SLOW],
+		   ev[GOALLOC_EV_FREE_DOUBLE]);
+	seq_printf(m, "cpu_span_refill %lu\narray_flush %lu\nspan_sweep %lu\n",
+		   ev[GOALLOC_EV_REFILL], ev[GOALLOC_EV_FLUSH],
+		   ev[GOALLOC_EV_SWEEP]);
+	seq_printf(m, "span_grow %lu\nspan_release %lu\ndrain %lu\n",
+		   ev[GOALLOC_EV_SPAN_GROW], ev[GOALLOC_EV_SPAN_RELEASE],
+		   ev[GOALLOC_EV_DRAIN]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cache_events);
+
+static ssize_t cache_shrink_write(struct file *file, const char __user *buf,
+				  size_t len, loff_t *ppos)
+{
+	struct goalloc_cache *c = file->private_data;
+	bool shrink;
+	int err;
+
+	err = kstrtobool_from_user(buf, len, &shrink);
+	if (err)
+		return err;
+	if (shrink)
+		goalloc_cache_shrink(c);
+	return len;
+}
+
+static const struct file_operations cache_shrink_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = cache_shrink_write,
+	.llseek = default_llseek,
+};
+
+/* A cache's directory under goalloc/cache/.  goalloc_caches_mutex held. */
+static void cache_debugfs_add(struct goalloc_cache *c)
+{
+	char name[GOALLOC_NAME_LEN + 12];
+	struct dentry *d;
+	unsigned int i = 1;
+
+	if (IS_ERR_OR_NULL(goalloc_debugfs_caches))
+		return;
+	strscpy(name, c->name, sizeof(name));
+	while ((d = debugfs_lookup(name, goalloc_debugfs_caches))) {
+		dput(d);
+		snprintf(name, sizeof(name), "%s:%u", c->name, ++i);
+	}
+	c->debugfs = debugfs_create_dir(name, goalloc_debugfs_caches);
+	debugfs_create_file("events", 0444, c->debugfs, c, &cache_events_fops);
+	debugfs_create_file("shrink", 0200, c->debugfs, c, &cache_shrink_fops);
+}
+
+static void goalloc_debugfs_init(void)
+{
+	unsigned int i;
+
+	goalloc_debugfs = debugfs_create_dir("goalloc", NULL);
+	debugfs_create_file("caches", 0444, goalloc_debugfs, NULL,
+			    &caches_fops);
+	debugfs_create_file("classes", 0444, goalloc_debugfs, NULL,
+			    &classes_fops);
+	debugfs_create_file("heap", 0444, goalloc_debugfs, NULL, &heap_fops);
+	debugfs_create_file("memstats", 0444, goalloc_debugfs, NULL,
+			    &memstats_fops);
+	goalloc_debugfs_caches = debugfs_create_dir("cache", goalloc_debugfs);
+	mutex_lock(&goalloc_caches_mutex);
+	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
+		cache_debugfs_add(goalloc_kmalloc[i]);
+	mutex_unlock(&goalloc_caches_mutex);
+}
 
 static void destroy_builtin_caches(void)
 {
@@ -1944,11 +2268,7 @@ static int __init goalloc_init(void)
 	if (ret)
 		goto fail_shrinker;
 
-	goalloc_debugfs = debugfs_create_dir("goalloc", NULL);
-	debugfs_create_file("classes", 0444, goalloc_debugfs, NULL,
-			    &classes_fops);
-	debugfs_create_file("memstats", 0444, goalloc_debugfs, NULL,
-			    &memstats_fops);
+	goalloc_debugfs_init();
 	pr_info("loaded: %u size classes, %lu-byte pages, %lu-byte arenas\n",
 		GOALLOC_NUM_SIZE_CLASSES - 1, GOALLOC_PAGE_SIZE,
 		GOALLOC_ARENA_SIZE);

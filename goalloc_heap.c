@@ -56,6 +56,7 @@
 #include <linux/workqueue.h>
 
 #include "goalloc_heap.h"
+#include "goalloc_trace.h"
 
 /**
  * struct goalloc_arena - a naturally aligned chunk of goalloc pages
@@ -316,6 +317,7 @@ static void arena_insert(struct goalloc_arena *a)
 	heap_stats.sys += PAGE_SIZE << a->order;
 	if (a->order != GOALLOC_ARENA_ORDER)
 		heap_stats.fallbacks++;
+	trace_goalloc_arena_alloc(a->base, PAGE_SIZE << a->order, a->nid);
 }
 
 /* Place @s in pages [@first, @first + s->npages) of @a.  heap_lock held. */
@@ -539,6 +541,7 @@ unsigned long goalloc_heap_release(unsigned int keep)
 	spin_unlock_irqrestore(&heap_lock, flags);
 
 	list_for_each_entry_safe(a, tmp, &victims, list) {
+		trace_goalloc_arena_free(a->base, PAGE_SIZE << a->order);
 		goalloc_pages_free((void *)a->base, a->order);
 		kfree(a);
 	}
@@ -547,8 +550,14 @@ unsigned long goalloc_heap_release(unsigned int keep)
 
 static void heap_release_workfn(struct work_struct *work)
 {
+	unsigned long bytes, flags;
+
 	goalloc_heap_trim_caches();
-	goalloc_heap_release(READ_ONCE(goalloc_arena_reserve));
+	bytes = goalloc_heap_release(READ_ONCE(goalloc_arena_reserve));
+	spin_lock_irqsave(&heap_lock, flags);
+	heap_stats.release_runs++;
+	heap_stats.release_bytes += bytes;
+	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 /**

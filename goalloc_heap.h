@@ -107,6 +107,8 @@ static __always_inline struct goalloc_span *goalloc_span_of(const void *p)
  * @arena_grows: arenas taken from the page allocator, ever
  * @arena_releases: arenas given back, ever
  * @fallbacks: arenas smaller than 4 MiB taken when 4 MiB was not to be had
+ * @release_runs: runs of the background release, ever
+ * @release_bytes: bytes the background release gave back, ever
  */
 struct goalloc_heap_stats {
 	unsigned long sys;
@@ -118,6 +120,8 @@ struct goalloc_heap_stats {
 	unsigned long arena_grows;
 	unsigned long arena_releases;
 	unsigned long fallbacks;
+	unsigned long release_runs;
+	unsigned long release_bytes;
 };
 
 int goalloc_heap_init(void);
