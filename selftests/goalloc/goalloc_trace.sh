@@ -10,6 +10,7 @@
 # through the kernel's kselftest/ktap_helpers.sh.  Skips when the kernel
 # has no tracefs or goalloc no tracepoints.
 DIR=$(dirname "$0")
+# shellcheck source=/dev/null # installed beside, by kselftest
 . "$DIR/../kselftest/ktap_helpers.sh"
 
 T=/sys/kernel/tracing
@@ -41,7 +42,7 @@ fi
 ctl() { echo "$*" >$CTL || ktap_print_msg "command failed: $*"; }
 set_events() {
 	for e in $EVENTS; do
-		echo "$1" >$T/events/goalloc/$e/enable
+		echo "$1" >"$T/events/goalloc/$e/enable"
 	done
 }
 
@@ -101,5 +102,5 @@ echo 0 >$T/tracing_on
 cat $T/trace >"$OUT"
 expect "disabled events are silent" 0 'goalloc_'
 
-[ $loaded -eq 1 ] && modprobe -q -r test_goalloc
+[ $loaded -eq 1 ] && rmmod test_goalloc
 ktap_finished

@@ -492,7 +492,7 @@ int main(int argc, char **argv)
 			 (int)(slash - argv[0]), argv[0]);
 	loaded = load_module();
 	ret = test_harness_run(argc, argv);
-	if (loaded && system("modprobe -q -r test_goalloc"))
+	if (loaded && system("rmmod test_goalloc"))
 		ret = KSFT_FAIL;
 	return ret;
 }

@@ -6,4 +6,4 @@
 # load if any fails, and unload it, through the kernel's own
 # kselftest/module.sh (modprobe, so goalloc.ko and test_goalloc.ko must be
 # where modprobe finds them, with goalloc loaded or loadable).
-$(dirname $0)/../kselftest/module.sh "goalloc" test_goalloc
+"$(dirname "$0")"/../kselftest/module.sh "goalloc" test_goalloc

@@ -63,7 +63,7 @@ elif modprobe test_goalloc; then
 	/tmp/ksft/goalloc/goallocstat -s active || status=1
 	echo "free 0 1000" >$ctl
 	echo "destroy 0" >$ctl
-	modprobe -r test_goalloc || status=1
+	rmmod test_goalloc || status=1
 else
 	status=1
 fi
