@@ -9,9 +9,11 @@
 # goalloc event may appear once the events are disabled.  KTAP on stdout,
 # through the kernel's kselftest/ktap_helpers.sh.  Skips when the kernel
 # has no tracefs or goalloc no tracepoints.
-DIR=$(dirname "$0")
-# shellcheck source=/dev/null # installed beside, by kselftest
-. "$DIR/../kselftest/ktap_helpers.sh"
+# kselftest/ is beside this directory once installed, else KSFT_DIR's.
+ksft=$(dirname "$0")/../kselftest
+[ -f "$ksft/ktap_helpers.sh" ] || ksft=$KSFT_DIR/kselftest
+# shellcheck source=/dev/null
+. "$ksft/ktap_helpers.sh"
 
 T=/sys/kernel/tracing
 CTL=/sys/kernel/debug/test_goalloc/ctl
