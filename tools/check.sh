@@ -14,7 +14,11 @@
 #     kmemleak (kmemleak=on) reports goalloc objects forgotten on purpose
 #     (tools/torture/leak.c) and not those kept;
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
-#     headers, and goalloc loads, works and unloads on the stock kernel.
+#     headers, and goalloc loads, works and unloads on the stock kernel;
+#  4. on both kernels, goalloc's kselftests (selftests/goalloc/: a
+#     kselftest_module.h test module, kselftest_harness.h tests that drive
+#     and misuse goalloc from user space, the tracepoints read back, and
+#     tools/goallocstat) build warning-free and sparse-clean and pass.
 # Both module builds are also run through sparse (C=1), which must be
 # silent.
 #
@@ -129,6 +133,28 @@ if kdir=$(tools/kernel.sh debug); then
 		else
 			record 1 "$name"
 		fi
+		# The kselftests (selftests/goalloc/): the test module's
+		# checks, goalloc driven and misused from user space, the
+		# tracepoints read back, goallocstat.
+		name="the kselftests build with W=1 and no warning (debug)"
+		if ksft=$(tools/ksft-build.sh "$kdir" "$mods" \
+			"$GOALLOC_OUT/debug-ksft"); then
+			record 0 "$name"
+			run "sparse (C=1) finds nothing in the kselftests on 6.12" \
+				tools/ksft-build.sh "$kdir" "$mods" \
+				"$GOALLOC_OUT/debug-ksft-sparse" C=1 >/dev/null || true
+			log "booting the debug kernel for the kselftests"
+			tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
+				-s tools/guest/check-ksft.sh -m "$mods" \
+				-f "$ksft/ksft.tar" \
+				-l "$GOALLOC_OUT/logs/ksft-debug.log" -t 600
+			python3 tools/guestlog.py "$GOALLOC_OUT/logs/ksft-debug.log" \
+				--name "kselftest debug 6.12" --ktap \
+				--prefix "kselftest 6.12: " --results "$results" |
+				grep -v '^ok' || true
+		else
+			record 1 "$name"
+		fi
 	else
 		record 1 "$name"
 	fi
@@ -149,6 +175,28 @@ if mods=$(tools/modules.sh "/lib/modules/$stock/build" "$GOALLOC_OUT/stock"); th
 		-m "$mods" -l "$GOALLOC_OUT/logs/stock.log" -M 1024 -t 600
 	python3 tools/guestlog.py "$GOALLOC_OUT/logs/stock.log" \
 		--name "stock $stock" --results "$results" | grep -v '^ok' || true
+	# The kselftests on the stock kernel too, and goallocstat's table.
+	name="the kselftests build with W=1 and no warning on $stock (stock)"
+	if ksft=$(tools/ksft-build.sh "/lib/modules/$stock/build" "$mods" \
+		"$GOALLOC_OUT/stock-ksft"); then
+		record 0 "$name"
+		run "sparse (C=1) finds nothing in the kselftests on $stock" \
+			tools/ksft-build.sh "/lib/modules/$stock/build" "$mods" \
+			"$GOALLOC_OUT/stock-ksft-sparse" C=1 >/dev/null || true
+		log "booting Debian's $stock for the kselftests"
+		tools/qemu.sh -k "/boot/vmlinuz-$stock" \
+			-s tools/guest/check-ksft.sh -m "$mods" -f "$ksft/ksft.tar" \
+			-l "$GOALLOC_OUT/logs/ksft-stock.log" -M 1024 -t 600
+		python3 tools/guestlog.py "$GOALLOC_OUT/logs/ksft-stock.log" \
+			--name "kselftest stock $stock" --ktap \
+			--prefix "kselftest $stock: " --results "$results" |
+			grep -v '^ok' || true
+		sed -n '/^# goallocstat/,/^Module/p' \
+			"$GOALLOC_OUT/logs/ksft-stock.log" | head -n 16 |
+			tr -d '\r' || true
+	else
+		record 1 "$name"
+	fi
 else
 	record 1 "$name"
 fi

@@ -8,7 +8,10 @@ Each KTAP document in the log (one per test module: "KTAP version 1",
 its plan, its suites) is parsed on its own, since a KUnit kernel prints an
 empty document at boot.  Every test case (a result one level below a suite)
 is one result; a suite whose plan promised more cases than it reported
-fails.  The log as a whole is one more result, "NAME: guest log": it fails
+fails.  kselftest's output (its runner's "TAP version 13" document, each
+program's own TAP nested in it behind "# ") counts the same way: every
+nested case is one result, "PROGRAM.CASE", and so is every program,
+"selftests: DIR: PROGRAM"; a plan left short fails.  The log as a whole is one more result, "NAME: guest log": it fails
 on any kernel splat anywhere, or when the guest's test script never reached
 its end marker.  A test that makes a splat on purpose (a KASAN report)
 prints GOALLOC-EXPECT-SPLAT-BEGIN and -END around it: what lies between is
@@ -36,6 +39,14 @@ RESULT = re.compile(r"^(?P<indent>\s*)(?P<ok>ok|not ok) (?P<num>\d+) "
                     r"(?P<name>[^#]*?)\s*(#\s*(?P<directive>.*))?$")
 PLAN = re.compile(r"^(?P<indent>\s*)1\.\.(?P<n>\d+)\s*$")
 SUBTEST = re.compile(r"^(?P<indent>\s*)# Subtest: (?P<name>\S+)")
+KSFT_START = "TAP version 13"
+KSFT_PLAN = re.compile(r"^1\.\.(?P<n>\d+)")
+KSFT_HEADER = re.compile(r"^# selftests: \S+: \S+$")
+KSFT_RESULT = re.compile(r"^(?P<ok>ok|not ok) \d+ (?P<name>selftests: \S+: "
+                         r"(?P<prog>\S+))\s*(#\s*(?P<directive>.*))?$")
+KSFT_CASE = re.compile(r"^# (?P<ok>ok|not ok) \d+ (?P<name>[^#]*?)\s*"
+                       r"(#\s*(?P<directive>.*))?$")
+KSFT_CASE_PLAN = re.compile(r"^# 1\.\.(?P<n>\d+)")
 
 
 def strip(line):
@@ -92,6 +103,57 @@ def parse_document(doc):
     return results
 
 
+def kselftest_results(lines):
+    """Return [(name, passed, skipped)] for kselftest's runner output."""
+    results = []
+    in_doc, planned, seen, cases, case_plan = False, None, 0, [], None
+
+    def skipped(m):
+        return (m.group("directive") or "").upper().startswith("SKIP")
+
+    def finish():
+        if in_doc and planned is not None and seen < planned:
+            results.append((f"kselftest: {planned - seen} planned tests "
+                            "never reported", False, False))
+
+    for line in lines:
+        if line == KSFT_START:
+            finish()
+            in_doc, planned, seen, cases, case_plan = True, None, 0, [], None
+            continue
+        if not in_doc:
+            continue
+        m = KSFT_PLAN.match(line)
+        if m and planned is None:
+            planned = int(m.group("n"))
+            continue
+        if KSFT_HEADER.match(line):
+            cases, case_plan = [], None
+            continue
+        m = KSFT_CASE_PLAN.match(line)
+        if m:
+            case_plan = int(m.group("n"))
+            continue
+        m = KSFT_CASE.match(line)
+        if m:
+            cases.append((m.group("name"), m.group("ok") == "ok", skipped(m)))
+            continue
+        m = KSFT_RESULT.match(line)
+        if m:
+            seen += 1
+            prog = m.group("prog")
+            results.extend((f"{prog}.{name}", ok, skip)
+                           for name, ok, skip in cases)
+            if case_plan is not None and len(cases) < case_plan:
+                results.append((f"{prog}: {case_plan - len(cases)} planned "
+                                "cases never reported", False, False))
+            results.append((m.group("name"), m.group("ok") == "ok",
+                            skipped(m)))
+            cases, case_plan = [], None
+    finish()
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("log")
@@ -110,6 +172,8 @@ def main():
     for doc in ktap_documents(lines):
         results.extend((args.prefix + name, passed, skipped)
                        for name, passed, skipped in parse_document(doc))
+    results.extend((args.prefix + name, passed, skipped)
+                   for name, passed, skipped in kselftest_results(lines))
     if args.ktap and not results:
         results.append((f"{args.name}: no KUnit test case ran", False, False))
 

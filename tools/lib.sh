@@ -17,6 +17,7 @@ die() { printf '[goalloc] error: %s\n' "$*" >&2; exit 1; }
 # Everything the rig needs from Debian 12, by package name.
 GOALLOC_PACKAGES=(
 	make gcc bc bison flex cpio xz-utils kmod rsync python3
+	libc6-dev
 	libelf-dev libssl-dev dwarves sparse
 	qemu-system-x86 busybox-static
 	linux-source-6.12 linux-image-amd64 linux-headers-amd64
