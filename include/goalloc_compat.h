@@ -10,14 +10,17 @@
  *	kmalloc, kzalloc, kmalloc_node, kzalloc_node, kmalloc_array,
  *	kcalloc, kmalloc_array_node, kcalloc_node, krealloc,
  *	krealloc_array, kfree, kfree_sensitive, kfree_const, kfree_bulk,
- *	ksize, kvfree, kvfree_sensitive, kvrealloc, kfree_rcu and kvfree_rcu
- *	(one and two arguments), kfree_rcu_mightsleep, __free(kfree),
- *	__free(kvfree), kmem_cache_create (the 6.12 _Generic form too),
- *	kmem_cache_create_usercopy, KMEM_CACHE, KMEM_CACHE_USERCOPY,
- *	kmem_cache_alloc, kmem_cache_zalloc, kmem_cache_alloc_node,
- *	kmem_cache_alloc_lru, kmem_cache_free, kmem_cache_alloc_bulk,
- *	kmem_cache_free_bulk, kmem_cache_destroy, kmem_cache_size,
- *	kmem_cache_shrink, mempool_create_slab_pool, mempool_init_slab_pool.
+ *	ksize, kvfree, kvfree_sensitive, kvrealloc, __free(kfree),
+ *	__free(kvfree), kmem_cache_create (the 6.12 forms with struct
+ *	kmem_cache_args too), kmem_cache_create_usercopy, KMEM_CACHE,
+ *	KMEM_CACHE_USERCOPY, kmem_cache_alloc, kmem_cache_zalloc,
+ *	kmem_cache_alloc_node, kmem_cache_alloc_lru, kmem_cache_free,
+ *	kmem_cache_alloc_bulk, kmem_cache_free_bulk, kmem_cache_destroy,
+ *	kmem_cache_size, kmem_cache_shrink, mempool_create_slab_pool,
+ *	mempool_init_slab_pool, and kfree_rcu, kvfree_rcu and
+ *	k(v)free_rcu_mightsleep in whatever forms the kernel has (they stay
+ *	the kernel's macros; kvfree_call_rcu(), which they end in, is
+ *	redirected).
  *
  * Everything else (kvmalloc, vmalloc, kmemdup, kstrdup, kasprintf,
  * kmalloc_track_caller, devm_kmalloc, the page allocator) stays with the

@@ -6,7 +6,9 @@
 # include/goalloc_compat.h (tools/compat-build.sh), must print "all N tests
 # passed!" with goalloc serving its kmalloc and kmem_cache calls, and
 # goalloc_compat_selftest.ko (tools/compat/) must pass every check of
-# foreign and goalloc pointers through the redirected calls.
+# foreign and goalloc pointers through the redirected calls.  Where the
+# host built it (a kernel with KUnit), the kernel's lib/overflow_kunit.c,
+# built the same way, runs first and prints its own KTAP document.
 #
 # That goalloc did the serving is shown by its cumulative counters
 # (debugfs memstats): Mallocs must grow by at least the number of objects
@@ -25,6 +27,10 @@ result() { # result NUMBER NAME PASSED(0|1)
 insmod goalloc.ko || exit 1
 grep -q 'init_on_alloc=1' /proc/cmdline
 r_cmdline=$?
+
+if [ -f overflow_kunit.ko ]; then
+	insmod overflow_kunit.ko && rmmod overflow_kunit
+fi
 
 m0=$(stat Mallocs)
 f0=$(stat Frees)
