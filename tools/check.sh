@@ -18,7 +18,10 @@
 #  4. on both kernels, goalloc's kselftests (selftests/goalloc/: a
 #     kselftest_module.h test module, kselftest_harness.h tests that drive
 #     and misuse goalloc from user space, the tracepoints read back, and
-#     tools/goallocstat) build warning-free and sparse-clean and pass.
+#     tools/goallocstat) build warning-free and sparse-clean and pass;
+#  5. on both kernels, the kernel's lib/test_meminit.c (and on 6.12
+#     lib/overflow_kunit.c) built unedited through include/goalloc_compat.h
+#     passes with goalloc serving it, and so does tools/compat/'s selftest.
 # Both module builds are also run through sparse (C=1), which must be
 # silent.
 #
@@ -155,6 +158,33 @@ if kdir=$(tools/kernel.sh debug); then
 		else
 			record 1 "$name"
 		fi
+		# include/goalloc_compat.h: the kernel's own lib/test_meminit.c
+		# and lib/overflow_kunit.c and tools/compat/'s selftest, built
+		# unedited through it (W=1; sparse too but on overflow_kunit.c,
+		# whose deliberate truncations sparse reports), run with
+		# init_on_alloc=1 as test_meminit expects.
+		name="modules build unedited through goalloc_compat.h (debug)"
+		cout=$GOALLOC_OUT/debug-compat
+		if tools/compat-build.sh -s "$kdir" "$mods" "$cout/meminit" \
+			"$src/lib/test_meminit.c" >/dev/null &&
+			tools/compat-build.sh "$kdir" "$mods" "$cout/overflow" \
+				"$src/lib/overflow_kunit.c" >/dev/null &&
+			tools/compat-build.sh -s -n goalloc_compat_selftest \
+				"$kdir" "$mods" "$cout/selftest" \
+				tools/compat/compat_selftest*.c >/dev/null; then
+			record 0 "$name"
+			log "booting the debug kernel for goalloc_compat.h"
+			tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
+				-s tools/guest/compat-meminit.sh -m "$mods" \
+				-m "$cout" -a "init_on_alloc=1" \
+				-l "$GOALLOC_OUT/logs/compat.log" -t 600
+			python3 tools/guestlog.py "$GOALLOC_OUT/logs/compat.log" \
+				--name "goalloc_compat.h debug 6.12" --ktap \
+				--prefix "goalloc_compat.h: " --results "$results" |
+				grep -v '^ok' || true
+		else
+			record 1 "$name"
+		fi
 	else
 		record 1 "$name"
 	fi
@@ -194,6 +224,30 @@ if mods=$(tools/modules.sh "/lib/modules/$stock/build" "$GOALLOC_OUT/stock"); th
 		sed -n '/^# goallocstat/,/^Module/p' \
 			"$GOALLOC_OUT/logs/ksft-stock.log" | head -n 16 |
 			tr -d '\r' || true
+	else
+		record 1 "$name"
+	fi
+	# test_meminit.c and the selftest through goalloc_compat.h on 6.1.
+	# The 6.12 test counts page orders with NR_PAGE_ORDERS, which 6.1
+	# calls MAX_ORDER (orders 0 to MAX_ORDER - 1 in both).
+	name="modules build unedited through goalloc_compat.h on $stock"
+	cout=$GOALLOC_OUT/stock-compat
+	if COMPAT_CFLAGS=-DNR_PAGE_ORDERS=MAX_ORDER tools/compat-build.sh -s \
+		"/lib/modules/$stock/build" "$mods" "$cout/meminit" \
+		"$src/lib/test_meminit.c" >/dev/null &&
+		tools/compat-build.sh -s -n goalloc_compat_selftest \
+			"/lib/modules/$stock/build" "$mods" "$cout/selftest" \
+			tools/compat/compat_selftest*.c >/dev/null; then
+		record 0 "$name"
+		log "booting Debian's $stock for goalloc_compat.h"
+		tools/qemu.sh -k "/boot/vmlinuz-$stock" \
+			-s tools/guest/compat-meminit.sh -m "$mods" -m "$cout" \
+			-a "init_on_alloc=1" -l "$GOALLOC_OUT/logs/stock-compat.log" \
+			-M 1024 -t 600
+		python3 tools/guestlog.py "$GOALLOC_OUT/logs/stock-compat.log" \
+			--name "goalloc_compat.h stock $stock" --ktap \
+			--prefix "goalloc_compat.h $stock: " --results "$results" |
+			grep -v '^ok' || true
 	else
 		record 1 "$name"
 	fi
