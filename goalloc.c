@@ -51,6 +51,7 @@
 
 #include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
+#include <linux/jump_label.h>
 #include <linux/kasan.h>
 #include <linux/kmemleak.h>
 #include <linux/local_lock.h>
@@ -250,6 +251,8 @@ static struct dentry *goalloc_debugfs, *goalloc_debugfs_caches;
 
 static bool goalloc_debug;
 module_param_named(debug, goalloc_debug, bool, 0444);
+/* goalloc.debug=1: the malloc family's caches are debug caches. */
+static DEFINE_STATIC_KEY_FALSE(goalloc_malloc_debug);
 MODULE_PARM_DESC(debug,
 		 "debug every cache: GOALLOC_POISON, GOALLOC_RED_ZONE, GOALLOC_STORE_USER");
 static int goalloc_cpuhp_state;
@@ -569,11 +572,14 @@ static void debug_on_free(struct goalloc_cache *c, struct goalloc_span *s,
  * The end of every allocation but the untraced fast paths' on kernels
  * without KASAN or kmemleak: KASAN's shadow, a debug cache's checks and
  * red zone, zeroing (of the bytes asked for, in a debug cache, so that
- * the red zone stays), kmemleak.  @req: the bytes asked for.
+ * the red zone stays), kmemleak.  @req: the bytes asked for, 0 for the
+ * cache's object size (which the fast paths then need not keep at hand).
  */
 static noinline void *alloc_finish(struct goalloc_cache *c, void *obj,
 				   gfp_t gfp, bool dirty, size_t req)
 {
+	if (!req)
+		req = c->object_size;
 	goalloc_kasan_unpoison(obj, c->size);
 	if (unlikely(cache_debug(c)))
 		debug_on_alloc(c, obj, req);
@@ -935,7 +941,8 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
 
 /*
  * The allocation slow path: ends the caller's locked section.  @req: the
- * bytes asked for, which a debug cache's red zone and KASAN need.
+ * bytes asked for, which a debug cache's red zone and KASAN need, or 0 for
+ * the cache's object size.
  */
 static noinline void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
 				       unsigned long flags, size_t req)
@@ -1367,9 +1374,19 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node)
 		if (size < GOALLOC_TINY_SIZE && node == NUMA_NO_NODE)
 			return tiny_alloc(size, gfp);
 		c = goalloc_kmalloc[goalloc_size_to_class(size)];
+		/*
+		 * Only a red zone or KASAN needs the size asked for: the
+		 * fast paths keep it only where KASAN or kmemleak is built
+		 * in; under goalloc.debug=1, whose red zones need it, the
+		 * malloc family's caches all go straight to their spans.
+		 */
+		if (static_branch_unlikely(&goalloc_malloc_debug))
+			return cache_alloc_node(c, gfp, node == NUMA_NO_NODE ?
+						numa_mem_id() : node, size);
 		if (node == NUMA_NO_NODE)
-			return cache_alloc(c, gfp, size);
-		return cache_alloc_on_node(c, gfp, node, size);
+			return cache_alloc(c, gfp, GOALLOC_HOOKS ? size : 0);
+		return cache_alloc_on_node(c, gfp, node,
+					   GOALLOC_HOOKS ? size : 0);
 	}
 	return malloc_big(size, gfp, node);
 }
@@ -1936,7 +1953,7 @@ EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC);
 static noinline void *cache_alloc_traced(struct goalloc_cache *c, gfp_t gfp,
 					 int node, unsigned long ip)
 {
-	void *obj = cache_alloc_on_node(c, gfp, node, c->object_size);
+	void *obj = cache_alloc_on_node(c, gfp, node, 0);
 
 	trace_goalloc_alloc(ip, obj, c->object_size, c->size, gfp, c->name);
 	return obj;
@@ -1946,7 +1963,7 @@ void *goalloc_cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 {
 	if (trace_goalloc_alloc_enabled())
 		return cache_alloc_traced(c, gfp, NUMA_NO_NODE, _RET_IP_);
-	return cache_alloc(c, gfp, c->object_size);
+	return cache_alloc(c, gfp, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
 
@@ -1954,7 +1971,7 @@ void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 {
 	if (trace_goalloc_alloc_enabled())
 		return cache_alloc_traced(c, gfp, node, _RET_IP_);
-	return cache_alloc_on_node(c, gfp, node, c->object_size);
+	return cache_alloc_on_node(c, gfp, node, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
 
@@ -1980,13 +1997,12 @@ static noinline void cache_free_slow(struct goalloc_cache *c, void *obj,
 	cache_free(c, obj, ip);
 }
 
-void goalloc_cache_free(struct goalloc_cache *c, void *obj)
+static __always_inline void cache_free_checked(struct goalloc_cache *c,
+					       void *obj, unsigned long ip)
 {
 	struct goalloc_cpu_cache *pc;
 	unsigned long flags;
 
-	if (trace_goalloc_free_enabled())
-		trace_goalloc_free(_RET_IP_, obj, c->name);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	/*
@@ -1996,7 +2012,22 @@ void goalloc_cache_free(struct goalloc_cache *c, void *obj)
 	if (likely(goalloc_span_obj_start(pc->span, obj)))
 		return cache_free_locked(c, pc, obj, flags, 0);
 	local_unlock_irqrestore(&c->cpu->lock, flags);
-	cache_free_slow(c, obj, _RET_IP_);
+	cache_free_slow(c, obj, ip);
+}
+
+/* goalloc_cache_free() while goalloc_free is traced. */
+static noinline void cache_free_traced(struct goalloc_cache *c, void *obj,
+				       unsigned long ip)
+{
+	trace_goalloc_free(ip, obj, c->name);
+	cache_free_checked(c, obj, ip);
+}
+
+void goalloc_cache_free(struct goalloc_cache *c, void *obj)
+{
+	if (trace_goalloc_free_enabled())
+		return cache_free_traced(c, obj, _RET_IP_);
+	cache_free_checked(c, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC);
 
@@ -2060,7 +2091,7 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 
 	if (unlikely(cache_debug(c))) {
 		for (i = 0; i < nr; i++) {
-			objs[i] = cache_alloc(c, gfp, c->object_size);
+			objs[i] = cache_alloc(c, gfp, 0);
 			if (!objs[i]) {
 				cache_free_bulk(c, i, objs, _RET_IP_);
 				return 0;
@@ -2098,7 +2129,7 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (GOALLOC_HOOKS)
 		for (i = 0; i < nr; i++)
-			alloc_finish(c, objs[i], gfp, true, c->object_size);
+			alloc_finish(c, objs[i], gfp, true, 0);
 	else if (unlikely(cache_want_init_on_alloc(c, gfp)))
 		for (i = 0; i < nr; i++)
 			memset(objs[i], 0, c->size);
@@ -2565,6 +2596,8 @@ static int __init create_builtin_caches(void)
 	if (!goalloc_tiny_cache)
 		return -ENOMEM;
 	goalloc_tiny_cache->tiny = true;
+	if (goalloc_debug)
+		static_branch_enable(&goalloc_malloc_debug);
 	return 0;
 }
 
