@@ -52,6 +52,45 @@ run() {
 	return $rc
 }
 
+# guest KERNEL SCRIPT LOG NAME [guestlog.py options] -- [qemu.sh options]:
+# boot KERNEL running SCRIPT, keep the serial log as build/logs/LOG.log and
+# record what tools/guestlog.py makes of it under NAME.
+guest() {
+	local kernel=$1 script=$2 logfile=$GOALLOC_OUT/logs/$3.log gname=$4
+	local judge=()
+	shift 4
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		judge+=("$1")
+		shift
+	done
+	shift
+	tools/qemu.sh -k "$kernel" -s "$script" -l "$logfile" "$@"
+	python3 tools/guestlog.py "$logfile" --name "$gname" "${judge[@]}" \
+		--results "$results" | grep -v '^ok' || true
+}
+
+# kselftests KDIR KERNEL MODS TAG LABEL [qemu.sh options]: build
+# selftests/goalloc/ against KDIR (W=1, then sparse), boot KERNEL with
+# goalloc's modules MODS and run them (tools/guest/check-ksft.sh).
+kselftests() {
+	local kdir=$1 kernel=$2 mods=$3 tag=$4 label=$5 ksft
+	local name="the kselftests build with W=1 and no warning ($label)"
+	shift 5
+	if ! ksft=$(tools/ksft-build.sh "$kdir" "$mods" \
+		"$GOALLOC_OUT/$tag-ksft"); then
+		record 1 "$name"
+		return
+	fi
+	record 0 "$name"
+	run "sparse (C=1) finds nothing in the kselftests ($label)" \
+		tools/ksft-build.sh "$kdir" "$mods" "$GOALLOC_OUT/$tag-ksft-sparse" \
+		C=1 >/dev/null || true
+	log "booting $label for the kselftests"
+	guest "$kernel" tools/guest/check-ksft.sh "ksft-$tag" "kselftest $label" \
+		--ktap --prefix "kselftest $label: " -- \
+		-m "$mods" -f "$ksft/ksft.tar" "$@"
+}
+
 cd "$GOALLOC_TOP"
 run "size-class header is tools/mksizeclasses.py's output and Go's table" \
 	python3 tools/mksizeclasses.py --check include/goalloc_sizeclasses.h || true
@@ -85,52 +124,36 @@ if kdir=$(tools/kernel.sh debug); then
 		run "sparse (C=1) finds nothing on 6.12" \
 			tools/modules.sh "$kdir" "$GOALLOC_OUT/debug-sparse" C=1 \
 			>/dev/null || true
+		bz=$kdir/arch/x86/boot/bzImage
 		log "booting the debug kernel (KUnit, KASAN, lockdep)"
-		tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
-			-s tools/guest/check-debug.sh -m "$mods" \
-			-a "kasan_multi_shot" \
-			-l "$GOALLOC_OUT/logs/debug.log" -t 1200
-		python3 tools/guestlog.py "$GOALLOC_OUT/logs/debug.log" \
-			--name "debug 6.12" --ktap --results "$results" |
-			grep -v '^ok' || true
+		guest "$bz" tools/guest/check-debug.sh debug "debug 6.12" \
+			--ktap -- -m "$mods" -a "kasan_multi_shot" -t 1200
 		# Again with every cache in debug mode (poison, red zone,
 		# stacks), and with init_on_alloc, which test_meminit expects
 		# and constructed objects must survive.
 		log "booting the debug kernel again with goalloc.debug=1"
 		echo "debug=1" >"$GOALLOC_OUT/goalloc.params"
-		tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
-			-s tools/guest/check-debug.sh -m "$mods" \
+		guest "$bz" tools/guest/check-debug.sh debug-poison \
+			"debug 6.12, goalloc.debug=1" --ktap \
+			--prefix "goalloc.debug=1: " -- -m "$mods" \
 			-f "$GOALLOC_OUT/goalloc.params" \
-			-a "kasan_multi_shot init_on_alloc=1" \
-			-l "$GOALLOC_OUT/logs/debug-poison.log" -t 1200
-		python3 tools/guestlog.py "$GOALLOC_OUT/logs/debug-poison.log" \
-			--name "debug 6.12, goalloc.debug=1" --ktap \
-			--prefix "goalloc.debug=1: " --results "$results" |
-			grep -v '^ok' || true
+			-a "kasan_multi_shot init_on_alloc=1" -t 1200
 		# A short torture round: every context, fault injection, hotplug.
 		name="the torture module builds with W=1 and no warning (debug)"
 		if tdir=$(tools/torture-build.sh "$kdir" "$mods" \
 			"$GOALLOC_OUT/debug-torture"); then
 			record 0 "$name"
 			log "booting the debug kernel for a short torture round"
-			tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
-				-s tools/guest/torture-short.sh -m "$mods" \
-				-m "$tdir" -c 4 -l "$GOALLOC_OUT/logs/torture.log" \
-				-t 600
-			python3 tools/guestlog.py "$GOALLOC_OUT/logs/torture.log" \
-				--name "torture debug 6.12" --ktap \
-				--results "$results" | grep -v '^ok' || true
+			guest "$bz" tools/guest/torture-short.sh torture \
+				"torture debug 6.12" --ktap -- -m "$mods" \
+				-m "$tdir" -c 4 -t 600
 			grep -E '(torture|stress|pressure): ' \
 				"$GOALLOC_OUT/logs/torture.log" | tr -d '\r' || true
 			# kmemleak finds goalloc objects forgotten on purpose.
 			log "booting the debug kernel with kmemleak=on"
-			tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
-				-s tools/guest/kmemleak.sh -m "$mods" \
-				-m "$tdir" -a "kmemleak=on" \
-				-l "$GOALLOC_OUT/logs/kmemleak.log" -t 600
-			python3 tools/guestlog.py "$GOALLOC_OUT/logs/kmemleak.log" \
-				--name "kmemleak debug 6.12" \
-				--results "$results" | grep -v '^ok' || true
+			guest "$bz" tools/guest/kmemleak.sh kmemleak \
+				"kmemleak debug 6.12" -- -m "$mods" -m "$tdir" \
+				-a "kmemleak=on" -t 600
 			grep -E '^kmemleak: ' "$GOALLOC_OUT/logs/kmemleak.log" |
 				tr -d '\r' || true
 		else
@@ -139,25 +162,7 @@ if kdir=$(tools/kernel.sh debug); then
 		# The kselftests (selftests/goalloc/): the test module's
 		# checks, goalloc driven and misused from user space, the
 		# tracepoints read back, goallocstat.
-		name="the kselftests build with W=1 and no warning (debug)"
-		if ksft=$(tools/ksft-build.sh "$kdir" "$mods" \
-			"$GOALLOC_OUT/debug-ksft"); then
-			record 0 "$name"
-			run "sparse (C=1) finds nothing in the kselftests on 6.12" \
-				tools/ksft-build.sh "$kdir" "$mods" \
-				"$GOALLOC_OUT/debug-ksft-sparse" C=1 >/dev/null || true
-			log "booting the debug kernel for the kselftests"
-			tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
-				-s tools/guest/check-ksft.sh -m "$mods" \
-				-f "$ksft/ksft.tar" \
-				-l "$GOALLOC_OUT/logs/ksft-debug.log" -t 600
-			python3 tools/guestlog.py "$GOALLOC_OUT/logs/ksft-debug.log" \
-				--name "kselftest debug 6.12" --ktap \
-				--prefix "kselftest 6.12: " --results "$results" |
-				grep -v '^ok' || true
-		else
-			record 1 "$name"
-		fi
+		kselftests "$kdir" "$bz" "$mods" debug "debug 6.12" -t 600
 		# include/goalloc_compat.h: the kernel's own lib/test_meminit.c
 		# and lib/overflow_kunit.c and tools/compat/'s selftest, built
 		# unedited through it (W=1; sparse too but on overflow_kunit.c,
@@ -174,14 +179,10 @@ if kdir=$(tools/kernel.sh debug); then
 				tools/compat/compat_selftest*.c >/dev/null; then
 			record 0 "$name"
 			log "booting the debug kernel for goalloc_compat.h"
-			tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" \
-				-s tools/guest/compat-meminit.sh -m "$mods" \
-				-m "$cout" -a "init_on_alloc=1" \
-				-l "$GOALLOC_OUT/logs/compat.log" -t 600
-			python3 tools/guestlog.py "$GOALLOC_OUT/logs/compat.log" \
-				--name "goalloc_compat.h debug 6.12" --ktap \
-				--prefix "goalloc_compat.h: " --results "$results" |
-				grep -v '^ok' || true
+			guest "$bz" tools/guest/compat-meminit.sh compat \
+				"goalloc_compat.h debug 6.12" --ktap \
+				--prefix "goalloc_compat.h: " -- -m "$mods" \
+				-m "$cout" -a "init_on_alloc=1" -t 600
 		else
 			record 1 "$name"
 		fi
@@ -200,33 +201,15 @@ if mods=$(tools/modules.sh "/lib/modules/$stock/build" "$GOALLOC_OUT/stock"); th
 	run "sparse (C=1) finds nothing on $stock" \
 		tools/modules.sh "/lib/modules/$stock/build" \
 		"$GOALLOC_OUT/stock-sparse" C=1 >/dev/null || true
+	vmlinuz=/boot/vmlinuz-$stock
 	log "booting Debian's $stock"
-	tools/qemu.sh -k "/boot/vmlinuz-$stock" -s tools/guest/check-stock.sh \
-		-m "$mods" -l "$GOALLOC_OUT/logs/stock.log" -M 1024 -t 600
-	python3 tools/guestlog.py "$GOALLOC_OUT/logs/stock.log" \
-		--name "stock $stock" --results "$results" | grep -v '^ok' || true
+	guest "$vmlinuz" tools/guest/check-stock.sh stock "stock $stock" -- \
+		-m "$mods" -M 1024 -t 600
 	# The kselftests on the stock kernel too, and goallocstat's table.
-	name="the kselftests build with W=1 and no warning on $stock (stock)"
-	if ksft=$(tools/ksft-build.sh "/lib/modules/$stock/build" "$mods" \
-		"$GOALLOC_OUT/stock-ksft"); then
-		record 0 "$name"
-		run "sparse (C=1) finds nothing in the kselftests on $stock" \
-			tools/ksft-build.sh "/lib/modules/$stock/build" "$mods" \
-			"$GOALLOC_OUT/stock-ksft-sparse" C=1 >/dev/null || true
-		log "booting Debian's $stock for the kselftests"
-		tools/qemu.sh -k "/boot/vmlinuz-$stock" \
-			-s tools/guest/check-ksft.sh -m "$mods" -f "$ksft/ksft.tar" \
-			-l "$GOALLOC_OUT/logs/ksft-stock.log" -M 1024 -t 600
-		python3 tools/guestlog.py "$GOALLOC_OUT/logs/ksft-stock.log" \
-			--name "kselftest stock $stock" --ktap \
-			--prefix "kselftest $stock: " --results "$results" |
-			grep -v '^ok' || true
-		sed -n '/^# goallocstat/,/^Module/p' \
-			"$GOALLOC_OUT/logs/ksft-stock.log" | head -n 16 |
-			tr -d '\r' || true
-	else
-		record 1 "$name"
-	fi
+	kselftests "/lib/modules/$stock/build" "$vmlinuz" "$mods" stock \
+		"stock $stock" -M 1024 -t 600
+	sed -n '/^# goallocstat/,/^Module/p' "$GOALLOC_OUT/logs/ksft-stock.log" \
+		2>/dev/null | head -n 16 | tr -d '\r' || true
 	# test_meminit.c and the selftest through goalloc_compat.h on 6.1.
 	# The 6.12 test counts page orders with NR_PAGE_ORDERS, which 6.1
 	# calls MAX_ORDER (orders 0 to MAX_ORDER - 1 in both).
@@ -240,14 +223,10 @@ if mods=$(tools/modules.sh "/lib/modules/$stock/build" "$GOALLOC_OUT/stock"); th
 			tools/compat/compat_selftest*.c >/dev/null; then
 		record 0 "$name"
 		log "booting Debian's $stock for goalloc_compat.h"
-		tools/qemu.sh -k "/boot/vmlinuz-$stock" \
-			-s tools/guest/compat-meminit.sh -m "$mods" -m "$cout" \
-			-a "init_on_alloc=1" -l "$GOALLOC_OUT/logs/stock-compat.log" \
-			-M 1024 -t 600
-		python3 tools/guestlog.py "$GOALLOC_OUT/logs/stock-compat.log" \
-			--name "goalloc_compat.h stock $stock" --ktap \
-			--prefix "goalloc_compat.h $stock: " --results "$results" |
-			grep -v '^ok' || true
+		guest "$vmlinuz" tools/guest/compat-meminit.sh stock-compat \
+			"goalloc_compat.h stock $stock" --ktap \
+			--prefix "goalloc_compat.h $stock: " -- -m "$mods" \
+			-m "$cout" -a "init_on_alloc=1" -M 1024 -t 600
 	else
 		record 1 "$name"
 	fi
