@@ -101,17 +101,20 @@ static bool dt_holds(const void *p, size_t n, u8 value)
 	return same;
 }
 
-/* A write to the first word of a freed object is reported once. */
-static void debug_write_after_free_first_word(struct kunit *test)
+/*
+ * Free an object of a new debug cache, write to byte @offset of it, take
+ * it back, and expect that write reported once.
+ */
+static void dt_write_after_free(struct kunit *test, size_t offset)
 {
 	struct goalloc_cache *c = dt_cache(test, NULL);
-	unsigned long *p;
+	void *p;
 
 	migrate_disable();
 	p = goalloc_cache_alloc(c, GFP_KERNEL);
 	if (p) {
 		goalloc_cache_free(c, p);
-		dt_poke(p, 0, 0x12);
+		dt_poke(p, offset, 0x12);
 		KUNIT_EXPECT_EQ(test, dt_realloc_victim(test, c, p), 1);
 	}
 	migrate_enable();
@@ -119,22 +122,16 @@ static void debug_write_after_free_first_word(struct kunit *test)
 	goalloc_cache_destroy(c);
 }
 
+/* A write to the first word of a freed object is reported once. */
+static void debug_write_after_free_first_word(struct kunit *test)
+{
+	dt_write_after_free(test, 0);
+}
+
 /* So is a write to the 50th byte. */
 static void debug_write_after_free_50th_byte(struct kunit *test)
 {
-	struct goalloc_cache *c = dt_cache(test, NULL);
-	u8 *p;
-
-	migrate_disable();
-	p = goalloc_cache_alloc(c, GFP_KERNEL);
-	if (p) {
-		goalloc_cache_free(c, p);
-		dt_poke(p, 50, 0x12);
-		KUNIT_EXPECT_EQ(test, dt_realloc_victim(test, c, p), 1);
-	}
-	migrate_enable();
-	KUNIT_EXPECT_NOT_NULL(test, p);
-	goalloc_cache_destroy(c);
+	dt_write_after_free(test, 50);
 }
 
 #define DT_RZ_SIZE	60	/* a red zone of 4 bytes of slack and 8 more */
