@@ -161,6 +161,20 @@ static void still_works(struct __test_metadata *_metadata, long long objects)
 	EXPECT_EQ(objects, heap_objects());
 }
 
+/*
+ * Both fixtures start alike: nothing of test_goalloc's held, and goalloc's
+ * misuse count and live objects noted as the baseline.
+ */
+static void tg_baseline(struct __test_metadata *_metadata, long long *misuse,
+			long long *objects)
+{
+	release_everything();
+	*misuse = misuse_count();
+	*objects = heap_objects();
+	ASSERT_LE(0, *misuse);
+	ASSERT_LE(0, *objects);
+}
+
 FIXTURE(tg) {
 	long long misuse, objects;
 };
@@ -169,11 +183,7 @@ FIXTURE_SETUP(tg)
 {
 	if (access(TG_DIR "/ctl", W_OK))
 		SKIP(return, "test_goalloc is not loaded (%s)", strerror(errno));
-	release_everything();
-	self->misuse = misuse_count();
-	self->objects = heap_objects();
-	ASSERT_LE(0, self->misuse);
-	ASSERT_LE(0, self->objects);
+	tg_baseline(_metadata, &self->misuse, &self->objects);
 }
 
 FIXTURE_TEARDOWN(tg)
@@ -266,11 +276,7 @@ FIXTURE_SETUP(misuse)
 {
 	if (access(TG_DIR "/ctl", W_OK))
 		SKIP(return, "test_goalloc is not loaded (%s)", strerror(errno));
-	release_everything();
-	self->misuse = misuse_count();
-	self->objects = heap_objects();
-	ASSERT_LE(0, self->misuse);
-	ASSERT_LE(0, self->objects);
+	tg_baseline(_metadata, &self->misuse, &self->objects);
 }
 
 FIXTURE_TEARDOWN(misuse)
