@@ -61,6 +61,7 @@
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/poison.h>
+#include <linux/random.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
@@ -171,6 +172,9 @@ struct goalloc_central {
  * @object_size: bytes of an object its user may use: @size, or with
  *	%GOALLOC_RED_ZONE the size asked of goalloc_cache_create()
  * @array_max: capacity of each per-CPU array
+ * @marker_off: where in a slot the free marker is: 0, or past the object
+ *	for caches whose objects keep their bytes while free (a constructor's
+ *	state, or what RCU readers of a %GOALLOC_TYPESAFE_BY_RCU cache see)
  * @npages: goalloc pages per span
  * @max_empty: empty spans the central lists keep
  * @flags: GOALLOC_* flags
@@ -186,6 +190,7 @@ struct goalloc_cache {
 	unsigned int size;
 	unsigned int object_size;
 	unsigned int array_max;
+	unsigned int marker_off;
 	unsigned int npages;
 	unsigned int max_empty;
 	unsigned int flags;
@@ -298,8 +303,29 @@ static void goalloc_kunit_count(void)
 	(*(int *)r->data)++;
 	kunit_put_resource(r);
 }
+
+/*
+ * Keep what a report said in the running test's "goalloc_last_report"
+ * resource (a char[GOALLOC_REPORT_LEN]), so that a test can check the
+ * words of a report that the rate limit kept off the console.
+ */
+#define GOALLOC_REPORT_LEN	96
+static void goalloc_kunit_note(const char *what)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct kunit_resource *r;
+
+	if (!test)
+		return;
+	r = kunit_find_named_resource(test, "goalloc_last_report");
+	if (!r)
+		return;
+	strscpy(r->data, what, GOALLOC_REPORT_LEN);
+	kunit_put_resource(r);
+}
 #else
 static inline void goalloc_kunit_count(void) { }
+static inline void goalloc_kunit_note(const char *what) { }
 #endif
 
 /* Every misuse report counts here (goalloc_misuse_count()) and for KUnit. */
@@ -322,6 +348,7 @@ static void __cold goalloc_report(const char *what, const void *p,
 				  unsigned long ip)
 {
 	goalloc_count_misuse();
+	goalloc_kunit_note(what);
 	if (!__ratelimit(&goalloc_report_rs))
 		return;
 	if (ip)
@@ -329,6 +356,21 @@ static void __cold goalloc_report(const char *what, const void *p,
 		       what, p, c ? c->name : "-", (void *)ip);
 	else
 		pr_err("%s: object %p, cache %s\n", what, p, c ? c->name : "-");
+}
+
+/*
+ * A pointer in no span: @s is goalloc_empty_span for memory goalloc does
+ * not hold, goalloc_unused_span for pages of one of its arenas that no
+ * span holds now, where only a freed object's stale pointer can point.
+ */
+static void __cold goalloc_report_unowned(const void *p,
+					  const struct goalloc_span *s,
+					  const struct goalloc_cache *c,
+					  unsigned long ip)
+{
+	goalloc_report(s == &goalloc_unused_span ?
+		       "double free (no object there any more)" :
+		       "free of memory goalloc does not own", p, c, ip);
 }
 
 /*
@@ -448,6 +490,78 @@ static inline void goalloc_kasan_unpoison(const void *obj, size_t slot)
 	goalloc_kasan_alloc(obj, slot, slot);
 }
 
+/*
+ * The free marker.  Every free slot of a cache that is not a debug cache
+ * holds goalloc_marker_key, a random odd word drawn at load time, in the
+ * word at c->marker_off: written into every slot when its span is made
+ * and at every free, cleared (to 0) at every allocation.  A free that
+ * finds the marker is a double free, a free of a slot never handed out,
+ * or (with a chance of 2^-64 for data its user did not copy from freed
+ * memory) a live object whose word happens to hold it: obj_is_free()
+ * tells which, exactly, off the fast path.  So the marker only sends
+ * frees to that check, and no value a user writes makes goalloc take a
+ * live object for a free one.  The key is odd, so that no marker is the
+ * address of an 8-byte aligned object, as list heads and back pointers
+ * often are.
+ *
+ * A write to a freed object's marker word (a use after free) can hide a
+ * later double free of that object from the default mode, as it can
+ * corrupt SLUB's free list; debug caches and KASAN catch the write itself.
+ *
+ * On a KASAN kernel the marker's word is in freed or red-zone shadow, and
+ * goalloc's own accesses to it must not be checked.
+ */
+static unsigned long goalloc_marker_key __read_mostly;
+
+#ifdef CONFIG_KASAN_GENERIC
+static noinline __no_sanitize_address unsigned long marker_read(const void *w)
+{
+	return READ_ONCE(*(const unsigned long *)w);
+}
+
+static noinline __no_sanitize_address void marker_write(void *w,
+							unsigned long v)
+{
+	WRITE_ONCE(*(unsigned long *)w, v);
+}
+#else
+/*
+ * Plain accesses, which the compiler may fold into a compare: only a
+ * double free on another CPU reads a marker that is being written, and
+ * obj_is_free() decides that case under a lock.
+ */
+static __always_inline unsigned long marker_read(const void *w)
+{
+	/* Racy only against a double free: see above. */
+	return data_race(*(const unsigned long *)w);
+}
+
+static __always_inline void marker_write(void *w, unsigned long v)
+{
+	*(unsigned long *)w = v;
+}
+#endif
+
+/* Does @obj, a slot of @c, hold the free marker? */
+static __always_inline bool obj_marked(const struct goalloc_cache *c,
+				       const void *obj)
+{
+	return marker_read(obj + c->marker_off) == goalloc_marker_key;
+}
+
+/* @obj is free: in an array or in its span. */
+static __always_inline void obj_mark(const struct goalloc_cache *c, void *obj)
+{
+	marker_write(obj + c->marker_off, goalloc_marker_key);
+}
+
+/* @obj is handed out. */
+static __always_inline void obj_unmark(const struct goalloc_cache *c,
+				       void *obj)
+{
+	marker_write(obj + c->marker_off, 0);
+}
+
 static struct goalloc_obj_debug *obj_debug(struct goalloc_span *s,
 					   const void *obj)
 {
@@ -476,6 +590,7 @@ static void __cold debug_report(const char *what, struct goalloc_cache *c,
 	struct goalloc_obj_debug *d = obj_debug(s, obj);
 
 	goalloc_count_misuse();
+	goalloc_kunit_note(what);
 	if (!__ratelimit(&goalloc_report_rs))
 		return;
 	if (offset >= 0)
@@ -570,10 +685,11 @@ static void debug_on_free(struct goalloc_cache *c, struct goalloc_span *s,
 
 /*
  * The end of every allocation but the untraced fast paths' on kernels
- * without KASAN or kmemleak: KASAN's shadow, a debug cache's checks and
- * red zone, zeroing (of the bytes asked for, in a debug cache, so that
- * the red zone stays), kmemleak.  @req: the bytes asked for, 0 for the
- * cache's object size (which the fast paths then need not keep at hand).
+ * without KASAN or kmemleak: KASAN's shadow, the free marker cleared (a
+ * debug cache has none), a debug cache's checks and red zone, zeroing (of
+ * the bytes asked for, in a debug cache, so that the red zone stays),
+ * kmemleak.  @req: the bytes asked for, 0 for the cache's object size
+ * (which the fast paths then need not keep at hand).
  */
 static noinline void *alloc_finish(struct goalloc_cache *c, void *obj,
 				   gfp_t gfp, bool dirty, size_t req)
@@ -583,6 +699,8 @@ static noinline void *alloc_finish(struct goalloc_cache *c, void *obj,
 	goalloc_kasan_unpoison(obj, c->size);
 	if (unlikely(cache_debug(c)))
 		debug_on_alloc(c, obj, req);
+	else
+		obj_unmark(c, obj);
 	if (dirty && cache_want_init_on_alloc(c, gfp))
 		memset(obj, 0, cache_debug(c) ? req : c->size);
 	goalloc_kasan_alloc(obj, req, c->size);
@@ -590,13 +708,19 @@ static noinline void *alloc_finish(struct goalloc_cache *c, void *obj,
 	return obj;
 }
 
-/* The end of a fast-path allocation: zeroing, unless hooks want more. */
+/*
+ * The end of a fast-path allocation of a cache that is not a debug cache:
+ * the free marker cleared, zeroing, unless hooks want more.  @kmalloc: @c
+ * is one of the malloc family's, whose marker is at offset 0.
+ */
 static __always_inline void *alloc_finish_fast(struct goalloc_cache *c,
 					       void *obj, gfp_t gfp,
-					       bool dirty, size_t req)
+					       bool dirty, size_t req,
+					       bool kmalloc)
 {
 	if (GOALLOC_HOOKS)
 		return alloc_finish(c, obj, gfp, dirty, req);
+	marker_write(obj + (kmalloc ? 0 : c->marker_off), 0);
 	if (unlikely(dirty && cache_want_init_on_alloc(c, gfp)))
 		return memset(obj, 0, c->size);
 	return obj;
@@ -768,6 +892,9 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 		memset((void *)s->base, POISON_FREE, s->nelems * c->size);
 	if (cache_debug(c))
 		debug_init_span(c, s);
+	else
+		for (i = 0; i < s->nelems; i++)
+			obj_mark(c, (void *)(s->base + (unsigned long)i * c->size));
 	goalloc_kasan_free((void *)s->base, s->npages << GOALLOC_PAGE_SHIFT);
 	/* Before the page map publishes it: no one else knows the span yet. */
 	s->state = cached ? GOALLOC_SPAN_CACHED : GOALLOC_SPAN_PARTIAL;
@@ -784,8 +911,10 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
  * Give @n objects back to their spans, in one batch under the central
  * lock: each object's bit is set in its span's free_bits; a full span
  * becomes partial, an empty one goes to the empty list or the heap.  IRQs
- * are off.  Return: how many were freed (a double free is reported and
- * dropped).
+ * are off.  Every object was checked to be one of @c's, live, when it was
+ * pushed (a debug cache's is checked here, against its span's bitmap);
+ * one that is not is reported and dropped all the same, never followed.
+ * Return: how many were freed.
  */
 static unsigned int central_free_objects(struct goalloc_cache *c, void **objs,
 					 unsigned int n)
@@ -800,8 +929,15 @@ static unsigned int central_free_objects(struct goalloc_cache *c, void **objs,
 		unsigned int idx;
 
 		/* Objects freed together often share a span. */
-		if ((unsigned long)obj - s->base >= s->limit)
-			s = goalloc_span_of(obj);
+		if ((unsigned long)obj - s->base >= s->limit) {
+			s = goalloc_span_lookup(obj);
+			if (unlikely(s->cache != c)) {
+				goalloc_report("array entry not of this cache (corrupted?)",
+					       obj, c, 0);
+				s = &goalloc_empty_span;
+				continue;
+			}
+		}
 		idx = goalloc_span_obj_index(s, obj);
 		if (unlikely(!goalloc_span_obj_live(s, idx))) {
 			if (cache_debug(c))
@@ -825,6 +961,51 @@ static unsigned int central_free_objects(struct goalloc_cache *c, void **objs,
 	spin_unlock(&c->central.lock);
 	release_spans(c, &release);
 	return freed;
+}
+
+/*
+ * Is @obj, a slot of one of @c's spans that holds its free marker (or any
+ * slot of a debug cache), free: in no span's live set, or waiting in a
+ * per-CPU array?  Exact, and off every fast path: the span's bitmaps and
+ * then each CPU's array, all under the central lock, so that a flush,
+ * which moves objects from an array into their spans' free bits under
+ * that lock, cannot carry the object past both looks (no sweep runs
+ * meanwhile either, and an owning CPU only moves freeindex forward, over
+ * objects it hands out).  A push stores the array entry before the
+ * marker, so an object found marked is found in its array too.  An object
+ * some CPU pops meanwhile is allocated again, and its free by the caller
+ * is then of someone else's object, which no allocator can tell.  Any
+ * context; the central lock must not be held.
+ */
+static noinline bool obj_is_free(struct goalloc_cache *c, const void *obj)
+{
+	struct goalloc_span *s = goalloc_span_lookup(obj);
+	unsigned long flags;
+	bool free = true;
+	int cpu;
+
+	/* Pairs with the smp_wmb() of a push: the marker, then the entry. */
+	smp_rmb();
+	spin_lock_irqsave(&c->central.lock, flags);
+	if (s->cache != c ||
+	    !goalloc_span_obj_live(s, goalloc_span_obj_index(s, obj)))
+		goto out;
+	for_each_possible_cpu(cpu) {
+		struct goalloc_cpu_cache *pc = per_cpu_ptr(c->cpu, cpu);
+		/* Other CPUs' arrays change under their own locks only. */
+		unsigned int i, n = min(data_race(READ_ONCE(pc->count)),
+					c->array_max);
+
+		for (i = 1; i <= n; i++) {
+			/* As above: a stale entry only costs a report. */
+			if (data_race(READ_ONCE(pc->objects[i])) == obj)
+				goto out;
+		}
+	}
+	free = false;
+out:
+	spin_unlock_irqrestore(&c->central.lock, flags);
+	return free;
 }
 
 /* Flush the @n oldest objects of a CPU's array.  Local lock held. */
@@ -961,15 +1142,16 @@ static noinline void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (!obj)
 		return NULL;
-	return alloc_finish_fast(c, obj, gfp, dirty, req);
+	return alloc_finish_fast(c, obj, gfp, dirty, req, false);
 }
 
 /*
  * The fast path: pop the array, else Go's nextFreeFast on the CPU's span.
  * No atomic, no lock but the CPU's own (IRQs off), no division.
+ * @kmalloc: @c is one of the malloc family's.
  */
 static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp,
-					 size_t req)
+					 size_t req, bool kmalloc)
 {
 	struct goalloc_cpu_cache *pc;
 	struct goalloc_span *s;
@@ -983,7 +1165,7 @@ static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp,
 		obj = pc->objects[pc->count--];
 		pc->ev[GOALLOC_EV_ARRAY_POP]++;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
-		return alloc_finish_fast(c, obj, gfp, true, req);
+		return alloc_finish_fast(c, obj, gfp, true, req, kmalloc);
 	}
 	s = pc->span;
 	obj = goalloc_span_next_free_fast(s);
@@ -992,7 +1174,7 @@ static __always_inline void *cache_alloc(struct goalloc_cache *c, gfp_t gfp,
 	pc->ev[GOALLOC_EV_SPAN_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	/* The span cannot go: @obj is live in it. */
-	return alloc_finish_fast(c, obj, gfp, s->needzero, req);
+	return alloc_finish_fast(c, obj, gfp, s->needzero, req, kmalloc);
 }
 
 /* Take one object from a span no CPU holds.  Central lock held. */
@@ -1067,12 +1249,12 @@ static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node,
 	void *obj = NULL;
 
 	if (node == NUMA_NO_NODE || !node_state(node, N_MEMORY))
-		return cache_alloc(c, gfp, req);
+		return cache_alloc(c, gfp, req, false);
 	goalloc_might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
 	if (pc->count &&
-	    goalloc_span_of(pc->objects[pc->count])->nid == node) {
+	    goalloc_span_lookup(pc->objects[pc->count])->nid == node) {
 		obj = pc->objects[pc->count--];
 		pc->ev[GOALLOC_EV_ARRAY_POP]++;
 	} else if (pc->span->nid == node) {
@@ -1084,23 +1266,26 @@ static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node,
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (!obj)
 		return cache_alloc_node(c, gfp, node, req);
-	return alloc_finish_fast(c, obj, gfp, dirty, req);
+	return alloc_finish_fast(c, obj, gfp, dirty, req, false);
 }
 
-/* Push a freed object on this CPU's array.  Local lock held. */
+/* Push a freed object on this CPU's array, marked.  Local lock held. */
 static __always_inline void cache_push(struct goalloc_cache *c,
 				       struct goalloc_cpu_cache *pc, void *obj)
 {
 	if (unlikely(pc->count >= c->array_max))
 		cache_flush(c, pc, c->array_max / 2);
 	pc->objects[++pc->count] = obj;
+	/* The entry before the marker: see obj_is_free(). */
+	smp_wmb();
+	obj_mark(c, obj);
 	pc->ev[GOALLOC_EV_PUSH_SLOW]++;
 }
 
 /*
- * The uncommon cases of a free, under the CPU's lock: a double free of the
- * last object freed here, init_on_free, a full array.  Ends the locked
- * section.
+ * The uncommon cases of a free, under the CPU's lock: an object that holds
+ * its free marker, init_on_free, a full array, a debug cache.  Ends the
+ * locked section.
  */
 static noinline void cache_free_locked_slow(struct goalloc_cache *c,
 					    struct goalloc_cpu_cache *pc,
@@ -1111,7 +1296,7 @@ static noinline void cache_free_locked_slow(struct goalloc_cache *c,
 		/* Debug caches: checked against the bitmap, then poisoned. */
 		this_cpu_add(c->cpu->ev[GOALLOC_EV_FREE_SLOW],
 			     central_free_objects(c, &obj, 1));
-	} else if (pc->objects[pc->count] == obj) {
+	} else if (obj_marked(c, obj) && obj_is_free(c, obj)) {
 		/* Fast paths pass no @ip: they reach here by a tail call. */
 		goalloc_report("double free", obj, c, ip ?: _RET_IP_);
 	} else {
@@ -1134,11 +1319,17 @@ static __always_inline void cache_free_locked(struct goalloc_cache *c,
 					      void *obj, unsigned long flags,
 					      unsigned long ip)
 {
+	void *marker = obj + c->marker_off;
+	unsigned long key = goalloc_marker_key;
+
 	if (unlikely(pc->count >= c->array_max || cache_want_init_on_free(c) ||
-		     pc->objects[pc->count] == obj))
+		     marker_read(marker) == key))
 		return cache_free_locked_slow(c, pc, obj, flags, ip);
-	free_hooks(c, obj);
 	pc->objects[++pc->count] = obj;
+	/* The entry before the marker: see obj_is_free(). */
+	smp_wmb();
+	marker_write(marker, key);
+	free_hooks(c, obj);
 	pc->ev[GOALLOC_EV_FREE_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
@@ -1239,6 +1430,7 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 		pc->tiny_meta = tiny_meta_of(block);
 		/* KASAN sees a tiny block as one object: its 16 bytes. */
 		goalloc_kasan_unpoison((void *)block, GOALLOC_TINY_SIZE);
+		obj_unmark(c, (void *)block);
 restart:
 		atomic_long_set(&pc->tiny_meta->word,
 				GOALLOC_TINY_BIAS << GOALLOC_TINY_LIVE_SHIFT);
@@ -1384,7 +1576,8 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node)
 			return cache_alloc_node(c, gfp, node == NUMA_NO_NODE ?
 						numa_mem_id() : node, size);
 		if (node == NUMA_NO_NODE)
-			return cache_alloc(c, gfp, GOALLOC_HOOKS ? size : 0);
+			return cache_alloc(c, gfp, GOALLOC_HOOKS ? size : 0,
+					   true);
 		return cache_alloc_on_node(c, gfp, node,
 					   GOALLOC_HOOKS ? size : 0);
 	}
@@ -1457,8 +1650,8 @@ static noinline void free_slow(const void *p, struct goalloc_span *s,
 {
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
-	if (unlikely(s == &goalloc_empty_span)) {
-		goalloc_report("free of memory goalloc does not own", p, NULL, ip);
+	if (unlikely(!s->nelems)) {
+		goalloc_report_unowned(p, s, NULL, ip);
 		return;
 	}
 	if (s->kind != GOALLOC_SPAN_SMALL) {
@@ -1506,9 +1699,15 @@ void goalloc_free(const void *p)
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_free, GOALLOC);
 
+/*
+ * The usable size of the allocated object at @p, or 0 if @p is not an
+ * allocated object: memory goalloc does not own, a pointer inside an
+ * object or into a span's unused tail, a free slot.
+ */
 static size_t obj_size(const void *p)
 {
 	struct goalloc_span *s;
+	struct goalloc_cache *c;
 
 	if (ZERO_OR_NULL_PTR(p))
 		return 0;
@@ -1516,13 +1715,17 @@ static size_t obj_size(const void *p)
 	if (!s)
 		return 0;
 	if (s->kind != GOALLOC_SPAN_SMALL)
-		return (unsigned long)p == s->base ? s->elemsize : 0;
-	if (s->cache->tiny)
+		return (unsigned long)p == s->base &&
+		       READ_ONCE(s->state) == GOALLOC_SPAN_FULL ? s->elemsize : 0;
+	c = s->cache;
+	if (c->tiny)
 		return tiny_size(s, p);
-	if (s->base + (unsigned long)goalloc_span_obj_index(s, p) * s->elemsize !=
-	    (unsigned long)p)
+	if (!goalloc_span_obj_start(s, p))
 		return 0;
-	return s->cache->object_size;
+	/* A debug cache's objects carry no marker: its bitmap says. */
+	if ((cache_debug(c) || obj_marked(c, p)) && obj_is_free(c, p))
+		return 0;
+	return c->object_size;
 }
 
 /*
@@ -1539,17 +1742,33 @@ static void obj_kasan_resize(struct goalloc_span *s, const void *p,
 
 bool goalloc_owns(const void *p)
 {
-	return !ZERO_OR_NULL_PTR(p) && goalloc_span_of(p);
+	return !ZERO_OR_NULL_PTR(p) &&
+	       goalloc_span_lookup(p) != &goalloc_empty_span;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_owns, GOALLOC);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void goalloc_test_mark(void *obj)
+{
+	struct goalloc_span *s = goalloc_span_of(obj);
+
+	if (s && s->cache && !cache_debug(s->cache))
+		obj_mark(s->cache, obj);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_test_mark, GOALLOC);
+#endif
 
 size_t goalloc_size(const void *p)
 {
 	size_t size = obj_size(p);
 	struct goalloc_span *s;
 
-	if (!size)
+	if (!size) {
+		if (!ZERO_OR_NULL_PTR(p))
+			goalloc_report("size of a pointer that is not an allocated object",
+				       p, NULL, _RET_IP_);
 		return 0;
+	}
 	/* As ksize(): all of the object is the caller's from now on. */
 	s = goalloc_span_of(p);
 	obj_kasan_resize(s, p, size, size);
@@ -1602,8 +1821,8 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 	}
 	ks = obj_size(p);
 	if (!ks) {
-		goalloc_report("realloc of memory goalloc does not own", p, NULL,
-			       _RET_IP_);
+		goalloc_report("realloc of a pointer that is not an allocated object",
+			       p, NULL, _RET_IP_);
 		return NULL;
 	}
 	s = goalloc_span_of(p);
@@ -1837,7 +2056,7 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 					   unsigned int align, unsigned int flags,
 					   void (*ctor)(void *))
 {
-	unsigned int object_size = size;
+	unsigned int object_size = size, marker_off = 0;
 	struct goalloc_cache *c;
 	unsigned long irqflags;
 
@@ -1855,6 +2074,15 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 		size += GOALLOC_RED_ZONE_MIN;
 	else
 		object_size = ALIGN(size, align);
+	/*
+	 * A free object keeps a constructor's state, or what RCU readers
+	 * see: its free marker goes past it, as SLUB puts its free pointer.
+	 */
+	if ((ctor || (flags & GOALLOC_TYPESAFE_BY_RCU)) &&
+	    !(flags & GOALLOC_DEBUG_FLAGS)) {
+		marker_off = object_size;
+		size = marker_off + sizeof(unsigned long);
+	}
 	size = ALIGN(size, align);
 	if (size > GOALLOC_MAX_SIZE)
 		return NULL;
@@ -1862,6 +2090,7 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 		      ctor);
 	if (!c)
 		return NULL;
+	c->marker_off = marker_off;
 	mutex_lock(&goalloc_caches_mutex);
 	spin_lock_irqsave(&goalloc_caches_lock, irqflags);
 	list_add_tail(&c->list, &goalloc_caches);
@@ -1963,7 +2192,7 @@ void *goalloc_cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 {
 	if (trace_goalloc_alloc_enabled())
 		return cache_alloc_traced(c, gfp, NUMA_NO_NODE, _RET_IP_);
-	return cache_alloc(c, gfp, 0);
+	return cache_alloc(c, gfp, 0, false);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
 
@@ -1983,11 +2212,13 @@ static noinline void cache_free_slow(struct goalloc_cache *c, void *obj,
 
 	if (unlikely(!obj))
 		return;
-	s = goalloc_span_of(obj);
-	if (unlikely(!s || s->cache != c)) {
-		goalloc_report(s ? "free to the wrong cache" :
-			       "free of memory goalloc does not own",
-			       obj, c, ip);
+	s = goalloc_span_lookup(obj);
+	if (unlikely(!s->nelems)) {
+		goalloc_report_unowned(obj, s, c, ip);
+		return;
+	}
+	if (unlikely(s->cache != c)) {
+		goalloc_report("free to the wrong cache", obj, c, ip);
 		return;
 	}
 	if (unlikely(!goalloc_span_obj_start(s, obj))) {
@@ -2043,12 +2274,10 @@ static void cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs,
 	pc = this_cpu_ptr(c->cpu);
 	for (i = 0; i < nr; i++) {
 		void *obj = objs[i];
-		struct goalloc_span *s = goalloc_span_of(obj);
+		struct goalloc_span *s = goalloc_span_lookup(obj);
 
-		if (likely(s && s->cache == c && goalloc_span_obj_start(s, obj) &&
-			   !cache_want_init_on_free(c) &&
-			   pc->objects[pc->count] != obj)) {
-			free_hooks(c, obj);
+		if (likely(s->cache == c && goalloc_span_obj_start(s, obj) &&
+			   !cache_want_init_on_free(c) && !obj_marked(c, obj))) {
 			if (pc->count < c->array_max) {
 				pc->objects[++pc->count] = obj;
 				pc->ev[GOALLOC_EV_PUSH_SLOW]++;
@@ -2056,9 +2285,21 @@ static void cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs,
 				/* The array is full: straight to the spans. */
 				objs[k++] = obj;
 			}
+			/* The entry before the marker: see obj_is_free(). */
+			smp_wmb();
+			obj_mark(c, obj);
+			free_hooks(c, obj);
 			continue;
 		}
-		/* Anything else goes the checked way, unlocked. */
+		/*
+		 * Anything else goes the checked way, unlocked, once the
+		 * objects bound for the spans are there: the check must see
+		 * them free.
+		 */
+		if (k)
+			this_cpu_add(c->cpu->ev[GOALLOC_EV_FREE_SLOW],
+				     central_free_objects(c, objs, k));
+		k = 0;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
 		cache_free_slow(c, obj, ip);
 		local_lock_irqsave(&c->cpu->lock, flags);
@@ -2091,7 +2332,7 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 
 	if (unlikely(cache_debug(c))) {
 		for (i = 0; i < nr; i++) {
-			objs[i] = cache_alloc(c, gfp, 0);
+			objs[i] = cache_alloc(c, gfp, 0, false);
 			if (!objs[i]) {
 				cache_free_bulk(c, i, objs, _RET_IP_);
 				return 0;
@@ -2120,6 +2361,9 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 		objs[i] = cache_refill(c, gfp, flags, &dirty);
 		if (unlikely(!objs[i])) {
 			local_unlock_irqrestore(&c->cpu->lock, flags);
+			/* Handed out, so that their free is no double free. */
+			for (n = 0; n < i; n++)
+				obj_unmark(c, objs[n]);
 			cache_free_bulk(c, i, objs, _RET_IP_);
 			return 0;
 		}
@@ -2127,12 +2371,16 @@ int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 		i++;
 	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
-	if (GOALLOC_HOOKS)
+	if (GOALLOC_HOOKS) {
 		for (i = 0; i < nr; i++)
 			alloc_finish(c, objs[i], gfp, true, 0);
-	else if (unlikely(cache_want_init_on_alloc(c, gfp)))
+	} else {
 		for (i = 0; i < nr; i++)
-			memset(objs[i], 0, c->size);
+			obj_unmark(c, objs[i]);
+		if (unlikely(cache_want_init_on_alloc(c, gfp)))
+			for (i = 0; i < nr; i++)
+				memset(objs[i], 0, c->size);
+	}
 out:
 	if (trace_goalloc_alloc_enabled())
 		for (i = 0; i < nr; i++)
@@ -2636,6 +2884,7 @@ static int __init goalloc_init(void)
 {
 	int cpu, ret;
 
+	goalloc_marker_key = get_random_long() | 1;
 	for_each_possible_cpu(cpu) {
 		struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
 

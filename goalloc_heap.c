@@ -23,6 +23,10 @@
  * chunk is first placed in their slot and stay until the module goes, so
  * a lookup never races with a leaf being freed; a span's entries are set
  * (release) once the span is fully made and cleared before it is freed.
+ * An arena's pages that are in no span map to goalloc_unused_span from
+ * the arena's arrival to its release, so that goalloc still knows its own
+ * memory (a free of a stale pointer into it is a double free, not a free
+ * of someone else's memory); every other page maps to goalloc_empty_span.
  *
  * Fresh memory is not cleared twice: when the buddy allocator hands out
  * cleared pages (init_on_alloc), an arena keeps Go's zeroedBase, the page
@@ -305,6 +309,20 @@ fail:
 	return NULL;
 }
 
+/* Point the page-map entries of @npages pages from @base at @s. */
+static void map_set(unsigned long base, unsigned int npages,
+		    struct goalloc_span *s)
+{
+	struct goalloc_span **e = &map_leaf(base)->spans[(base >>
+		GOALLOC_PAGE_SHIFT) & (GOALLOC_ARENA_PAGES - 1)];
+	unsigned int i;
+
+	for (i = 0; i < npages; i++) {
+		/* Release: goalloc_span_of() readers see the span made. */
+		smp_store_release(&e[i], s);
+	}
+}
+
 /* Insert an arena into its node's list, keeping address order. */
 static void arena_insert(struct goalloc_arena *a)
 {
@@ -318,6 +336,7 @@ static void arena_insert(struct goalloc_arena *a)
 		}
 	}
 	list_add_tail(&a->list, pos);
+	map_set(a->base, a->npages, &goalloc_unused_span);
 	heap_stats.arenas++;
 	heap_stats.free_arenas++;
 	heap_stats.arena_grows++;
@@ -490,30 +509,21 @@ void goalloc_heap_free(struct goalloc_span *s)
 void goalloc_heap_map(struct goalloc_span *s)
 {
 	/* A span never crosses a 4 MiB slot: its chunk is aligned, at most 4 MiB. */
-	struct goalloc_span **e = &map_leaf(s->base)->spans[(s->base >>
-		GOALLOC_PAGE_SHIFT) & (GOALLOC_ARENA_PAGES - 1)];
-	unsigned int i;
-
-	for (i = 0; i < s->npages; i++) {
-		/* Release: goalloc_span_of() readers see the span made. */
-		smp_store_release(&e[i], s);
-	}
+	map_set(s->base, s->npages, s);
 }
 
 /**
  * goalloc_heap_unmap() - take a span out of the page map
  * @s: the span
  *
- * After this, goalloc_span_of() no longer finds @s.
+ * After this, goalloc_span_of() no longer finds @s: its pages map to
+ * goalloc_unused_span while they stay in their arena, to
+ * goalloc_empty_span if they are a chunk of their own, about to go back.
  */
 void goalloc_heap_unmap(struct goalloc_span *s)
 {
-	struct goalloc_span **e = &map_leaf(s->base)->spans[(s->base >>
-		GOALLOC_PAGE_SHIFT) & (GOALLOC_ARENA_PAGES - 1)];
-	unsigned int i;
-
-	for (i = 0; i < s->npages; i++)
-		WRITE_ONCE(e[i], &goalloc_empty_span);
+	map_set(s->base, s->npages,
+		s->arena ? &goalloc_unused_span : &goalloc_empty_span);
 }
 
 /**
@@ -537,6 +547,7 @@ unsigned long goalloc_heap_release(unsigned int keep)
 			if (a->nfree != a->npages)
 				continue;
 			list_move(&a->list, &victims);
+			map_set(a->base, a->npages, &goalloc_empty_span);
 			heap_stats.free_arenas--;
 			heap_stats.arenas--;
 			heap_stats.arena_releases++;

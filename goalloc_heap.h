@@ -61,10 +61,11 @@ extern unsigned long goalloc_map_base;
  * @p: any address
  *
  * Three dependent loads, no lock and no branch on the way: missing nodes
- * are shared empty ones, and a page with no span maps to
+ * are shared empty ones, a page of an arena in no span maps to
+ * &goalloc_unused_span, and any other page with no span to
  * &goalloc_empty_span.
  *
- * Return: the in-use span holding @p, or &goalloc_empty_span.
+ * Return: the in-use span holding @p, or one of the two.
  */
 static __always_inline struct goalloc_span *goalloc_span_lookup(const void *p)
 {
@@ -85,15 +86,14 @@ static __always_inline struct goalloc_span *goalloc_span_lookup(const void *p)
  * goalloc_span_of() - the span holding an address, if any
  * @p: any address
  *
- * Also answers "is this goalloc's?".
- *
- * Return: the in-use span holding @p, or NULL if goalloc has no span there.
+ * Return: the in-use span holding @p, or NULL if no span of goalloc's holds
+ * it (neither sentinel has objects).
  */
 static __always_inline struct goalloc_span *goalloc_span_of(const void *p)
 {
 	struct goalloc_span *s = goalloc_span_lookup(p);
 
-	return s == &goalloc_empty_span ? NULL : s;
+	return s->nelems ? s : NULL;
 }
 
 /**

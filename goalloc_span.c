@@ -21,6 +21,10 @@ struct goalloc_span goalloc_empty_span = {
 	.state = GOALLOC_SPAN_DEAD,
 };
 
+struct goalloc_span goalloc_unused_span = {
+	.state = GOALLOC_SPAN_DEAD,
+};
+
 /* Load alloc_cache for the word holding freeindex. */
 static void span_refill_alloc_cache(struct goalloc_span *s)
 {

@@ -210,10 +210,15 @@ struct goalloc_span {
 };
 
 /*
- * An always-exhausted span with no objects: a CPU cache holds it instead of
- * NULL, and the page map has it where it has no span.
+ * Two always-exhausted spans with no objects (nelems 0, limit 0), which no
+ * free takes for a span of objects: a CPU cache holds goalloc_empty_span
+ * instead of NULL, and the page map has it for memory that is not
+ * goalloc's; it has goalloc_unused_span for the pages of an arena that are
+ * in no span, so that a free of a pointer there (a double free after its
+ * span went back to the heap) is told from one of foreign memory.
  */
 extern struct goalloc_span goalloc_empty_span;
+extern struct goalloc_span goalloc_unused_span;
 
 /**
  * goalloc_span_next_free_fast() - Go's nextFreeFast

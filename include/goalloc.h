@@ -255,25 +255,43 @@ void goalloc_free(const void *p);
  * goalloc_owns() - is an address in memory goalloc manages?
  * @p: any address; NULL and ZERO_SIZE_PTR are not goalloc's
  *
- * True for any byte of a span goalloc has handed out objects from, whether
- * or not @p is the start of a live object.  A module moving to goalloc one
+ * True for any byte of the memory goalloc holds from the page allocator
+ * (its arenas, and the pages of its largest objects), whether or not @p is
+ * the start of a live object: a stale pointer to an object whose span went
+ * back to its arena is still goalloc's.  A module moving to goalloc one
  * call site at a time (as include/goalloc_compat.h does) asks it to send a
- * free to goalloc_free() or to the kernel's kfree().
+ * free to goalloc_free(), which reports such a pointer, or to the kernel's
+ * kfree().
  *
  * Context: any context.
- * Return: true if goalloc's page map has a span at @p.
+ * Return: true if goalloc holds the memory at @p.
  */
 bool goalloc_owns(const void *p);
 
 /**
  * goalloc_size() - bytes usable in an object, as ksize()
- * @p: memory from goalloc
+ * @p: an allocated object of goalloc's
  *
  * Return: the size of @p's object (its size class, its cache's object size
  * or its page-rounded large size; a tiny object's requested size), or 0
- * for NULL, ZERO_SIZE_PTR or memory goalloc does not own.
+ * for NULL and ZERO_SIZE_PTR, and, with a report (counted by
+ * goalloc_misuse_count()), for anything that is not the start of an
+ * allocated object: memory goalloc does not own, a pointer inside or past
+ * an object, a freed object.
  */
 size_t goalloc_size(const void *p);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * goalloc_test_mark() - for goalloc's own KUnit suites only
+ * @obj: an allocated object of a cache that is not a debug cache
+ *
+ * Writes the value goalloc keeps in free slots into @obj, as its user's
+ * data might by chance, so that a test can check that goalloc still tells
+ * the live object from a free one.
+ */
+void goalloc_test_mark(void *obj);
+#endif
 
 /**
  * __goalloc_free_rcu() - free an object after an RCU grace period
