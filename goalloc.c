@@ -412,6 +412,23 @@ static bool cache_poisons(const struct goalloc_cache *c)
 	       !(c->flags & GOALLOC_TYPESAFE_BY_RCU);
 }
 
+/*
+ * A span found in the page map outside a CPU's locked section may leave
+ * it meanwhile, if the pointer was not to a live object (a double free,
+ * a stale pointer): its descriptor is freed an RCU grace period after it
+ * left (goalloc_span_destroy()), and such a lookup is an RCU reader until
+ * it is done with the span.  On kernels without preemption the section
+ * is one already (it does not schedule, and TREE_RCU waits for every CPU
+ * to), and these cost nothing, leaving the fast paths' tail calls be.
+ */
+#ifdef CONFIG_PREEMPTION
+#define lookup_enter()	rcu_read_lock()
+#define lookup_exit()	rcu_read_unlock()
+#else
+#define lookup_enter()	do { } while (0)
+#define lookup_exit()	do { } while (0)
+#endif
+
 /* Count a slow-path event of @c on this CPU. */
 #define cache_count(c, event)	this_cpu_inc((c)->cpu->ev[GOALLOC_EV_##event])
 
@@ -1673,21 +1690,28 @@ static noinline void free_slow(const void *p, struct goalloc_span *s,
 /* goalloc_free(): find the span, check the pointer, push on the array. */
 static __always_inline void free_checked(const void *p, unsigned long ip)
 {
-	struct goalloc_span *s = goalloc_span_lookup(p);
+	struct goalloc_span *s;
 
+	lookup_enter();
+	s = goalloc_span_lookup(p);
 	/*
 	 * NULL, ZERO_SIZE_PTR and memory goalloc does not own find
 	 * goalloc_empty_span, whose limit is 0, as do tiny and large objects.
 	 */
 	if (likely(goalloc_span_obj_start(s, p)))
-		return cache_free(s->cache, (void *)p, 0);
-	free_slow(p, s, ip);
+		cache_free(s->cache, (void *)p, 0);
+	else
+		free_slow(p, s, ip);
+	lookup_exit();
 }
 
 /* goalloc_free() while goalloc_free is traced. */
 static noinline void free_traced(const void *p, unsigned long ip)
 {
+	/* A stale pointer's span may go meanwhile: see lookup_enter(). */
+	rcu_read_lock();
 	trace_goalloc_free(ip, p, obj_cache_name(p));
+	rcu_read_unlock();
 	free_checked(p, ip);
 }
 
@@ -1760,20 +1784,22 @@ EXPORT_SYMBOL_NS_GPL(goalloc_test_mark, GOALLOC);
 
 size_t goalloc_size(const void *p)
 {
-	size_t size = obj_size(p);
 	struct goalloc_span *s;
+	size_t size;
 
-	if (!size) {
-		if (!ZERO_OR_NULL_PTR(p))
-			goalloc_report("size of a pointer that is not an allocated object",
-				       p, NULL, _RET_IP_);
-		return 0;
+	rcu_read_lock();
+	size = obj_size(p);
+	if (size) {
+		/* As ksize(): all of the object is the caller's from now on. */
+		s = goalloc_span_of(p);
+		obj_kasan_resize(s, p, size, size);
+		if (s->kind == GOALLOC_SPAN_SMALL && cache_debug(s->cache))
+			obj_debug(s, p)->size = size;
 	}
-	/* As ksize(): all of the object is the caller's from now on. */
-	s = goalloc_span_of(p);
-	obj_kasan_resize(s, p, size, size);
-	if (s->kind == GOALLOC_SPAN_SMALL && cache_debug(s->cache))
-		obj_debug(s, p)->size = size;
+	rcu_read_unlock();
+	if (!size && !ZERO_OR_NULL_PTR(p))
+		goalloc_report("size of a pointer that is not an allocated object",
+			       p, NULL, _RET_IP_);
 	return size;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_size, GOALLOC);
@@ -1819,7 +1845,10 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 		free_traced(p, _RET_IP_);
 		return ZERO_SIZE_PTR;
 	}
+	/* A live object keeps its span; a stale pointer's may go meanwhile. */
+	rcu_read_lock();
 	ks = obj_size(p);
+	rcu_read_unlock();
 	if (!ks) {
 		goalloc_report("realloc of a pointer that is not an allocated object",
 			       p, NULL, _RET_IP_);
@@ -2212,20 +2241,17 @@ static noinline void cache_free_slow(struct goalloc_cache *c, void *obj,
 
 	if (unlikely(!obj))
 		return;
+	lookup_enter();
 	s = goalloc_span_lookup(obj);
-	if (unlikely(!s->nelems)) {
+	if (unlikely(!s->nelems))
 		goalloc_report_unowned(obj, s, c, ip);
-		return;
-	}
-	if (unlikely(s->cache != c)) {
+	else if (unlikely(s->cache != c))
 		goalloc_report("free to the wrong cache", obj, c, ip);
-		return;
-	}
-	if (unlikely(!goalloc_span_obj_start(s, obj))) {
+	else if (unlikely(!goalloc_span_obj_start(s, obj)))
 		goalloc_report("free of a pointer inside an object", obj, c, ip);
-		return;
-	}
-	cache_free(c, obj, ip);
+	else
+		cache_free(c, obj, ip);
+	lookup_exit();
 }
 
 static __always_inline void cache_free_checked(struct goalloc_cache *c,

@@ -13,6 +13,7 @@
  */
 #include <linux/bitmap.h>
 #include <linux/kmemleak.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "goalloc_heap.h"
@@ -114,15 +115,28 @@ fail:
 	return NULL;
 }
 
+static void span_meta_free(struct rcu_head *head)
+{
+	struct goalloc_span *s = container_of(head, struct goalloc_span, rcu);
+
+	kfree(s->side);
+	kfree(s);
+}
+
 /**
  * goalloc_span_destroy() - give a span's pages back and free it
  * @s: a span out of the page map and of every list
+ *
+ * The pages go back to the heap now; the descriptor and its side array
+ * an RCU grace period later, so that a free that looked @s up in the page
+ * map just before it left (a double free, a stale pointer) reads a dead
+ * span, never freed memory.  The caller's module must rcu_barrier()
+ * before it goes.
  */
 void goalloc_span_destroy(struct goalloc_span *s)
 {
 	goalloc_heap_free(s);
-	kfree(s->side);
-	kfree(s);
+	call_rcu(&s->rcu, span_meta_free);
 }
 
 /**

@@ -171,7 +171,8 @@ enum goalloc_span_side {
  * @alloc_count: live objects as of the last sweep plus those taken since
  * @free_count: bits set in @free_bits
  * @list: central partial, full or empty list
- * @rcu: defers the release of a span of a %GOALLOC_TYPESAFE_BY_RCU cache
+ * @rcu: defers the release of a span of a %GOALLOC_TYPESAFE_BY_RCU cache,
+ *	then the freeing of every span descriptor (goalloc_span_destroy())
  * @tiny: per-object tiny-block bookkeeping, for the tiny cache's spans
  * @debug: per-object debug records, for the spans of debug caches
  * @side: either of the two, or NULL
