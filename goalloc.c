@@ -1260,6 +1260,13 @@ restart:
 	return p;
 }
 
+/*
+ * Free a tiny object: set its bit in its block's word.  The compare-and-
+ * exchange gives the object back: once it is done, the block's carving
+ * CPU may carve the same bytes again if the block has no live object
+ * left.  So kmemleak forgets the old object before it, else the new
+ * object would overlap its entry and kmemleak turn itself off.
+ */
 static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 {
 	unsigned int idx = goalloc_span_obj_index(s, p);
@@ -1273,7 +1280,13 @@ static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 			       s->cache, ip);
 		return;
 	}
+	if (old & bit) {
+		goalloc_report("double free (tiny)", p, s->cache, ip);
+		return;
+	}
+	kmemleak_free(p);
 	do {
+		/* Freed meanwhile on another CPU: a racing double free. */
 		if (old & bit) {
 			goalloc_report("double free (tiny)", p, s->cache, ip);
 			return;
@@ -1281,7 +1294,6 @@ static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 		new = (old | bit) - (1L << GOALLOC_TINY_LIVE_SHIFT);
 	} while (!atomic_long_try_cmpxchg(&t->word, &old, new));
 	this_cpu_inc(s->cache->cpu->tiny_frees);
-	kmemleak_free(p);
 	if (!(new >> GOALLOC_TINY_LIVE_SHIFT))
 		cache_free(s->cache, (void *)block, ip);
 }

@@ -12,7 +12,9 @@
 #     and a short torture round (tools/torture/) passes on it with page
 #     allocation faults injected and CPUs going offline and back, and
 #     kmemleak (kmemleak=on) reports goalloc objects forgotten on purpose
-#     (tools/torture/leak.c) and not those kept;
+#     (tools/torture/leak.c) and not those kept, nor goalloc's span
+#     records, and stays on while tiny objects churn across CPUs
+#     (tools/torture/churn.c);
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel;
 #  4. on both kernels, goalloc's kselftests (selftests/goalloc/: a
