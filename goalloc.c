@@ -542,16 +542,19 @@ static void debug_on_alloc(struct goalloc_cache *c, void *obj, size_t req)
 
 /*
  * A debug cache takes @obj back (its bitmap said it was live): check the
- * red zone, record the caller, poison it.  Central lock held.
+ * red zone, record the caller, poison it.  Without poison, init_on_free
+ * zeroes the object (as SLUB does its RED_ZONE and STORE_USER caches'),
+ * the red zone, if any, becoming the free one.  Central lock held.
  */
 static void debug_on_free(struct goalloc_cache *c, struct goalloc_span *s,
 			  void *obj)
 {
 	struct goalloc_obj_debug *d = obj_debug(s, obj);
+	bool red_zone = c->flags & GOALLOC_RED_ZONE;
 	u8 *bad;
 
 	goalloc_kasan_unpoison(obj, c->size);
-	if (c->flags & GOALLOC_RED_ZONE) {
+	if (red_zone) {
 		bad = memchr_inv(obj + d->size, SLUB_RED_ACTIVE, c->size - d->size);
 		if (bad)
 			debug_report("red zone overwritten (out of bounds write)",
@@ -559,10 +562,15 @@ static void debug_on_free(struct goalloc_cache *c, struct goalloc_span *s,
 	}
 	if (c->flags & GOALLOC_STORE_USER)
 		d->free_stack = save_stack();
-	if (cache_poisons(c))
+	if (cache_poisons(c)) {
 		memset(obj, POISON_FREE, c->size);
-	else if (c->flags & GOALLOC_RED_ZONE)
-		memset(obj + d->size, SLUB_RED_INACTIVE, c->size - d->size);
+	} else {
+		if (cache_want_init_on_free(c))
+			memset(obj, 0, red_zone ? d->size : c->size);
+		if (red_zone)
+			memset(obj + d->size, SLUB_RED_INACTIVE,
+			       c->size - d->size);
+	}
 	kmemleak_free(obj);
 	if (!(c->flags & GOALLOC_TYPESAFE_BY_RCU))
 		goalloc_kasan_free(obj, c->size);
@@ -1264,15 +1272,17 @@ restart:
  * Free a tiny object: set its bit in its block's word.  The compare-and-
  * exchange gives the object back: once it is done, the block's carving
  * CPU may carve the same bytes again if the block has no live object
- * left.  So kmemleak forgets the old object before it, else the new
- * object would overlap its entry and kmemleak turn itself off.
+ * left.  So everything about the old object happens before it: kmemleak
+ * forgets it (else the new object would overlap its entry, and kmemleak
+ * turn itself off) and init_on_free zeroes its bytes (its block's bytes
+ * are zeroed only when the block itself is freed).
  */
 static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 {
 	unsigned int idx = goalloc_span_obj_index(s, p);
 	unsigned long block = s->base + (unsigned long)idx * GOALLOC_TINY_SIZE;
 	struct goalloc_tiny_block *t = &s->tiny[idx];
-	unsigned long bit = BIT((unsigned long)p - block);
+	unsigned long off = (unsigned long)p - block, bit = BIT(off), ends;
 	long old = atomic_long_read(&t->word), new;
 
 	if (!(READ_ONCE(t->starts) & bit)) {
@@ -1285,6 +1295,10 @@ static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 		return;
 	}
 	kmemleak_free(p);
+	/* Its size: up to the first end mark from its start on. */
+	ends = READ_ONCE(t->ends) >> off;
+	if (want_init_on_free() && ends)
+		memset((void *)p, 0, __ffs(ends) + 1);
 	do {
 		/* Freed meanwhile on another CPU: a racing double free. */
 		if (old & bit) {
