@@ -198,6 +198,12 @@ unsigned int goalloc_cache_size(struct goalloc_cache *cache);
  * up to 4 KiB is aligned to itself.  Sizes up to 32 KiB use Go's size
  * classes; larger ones get pages of their own.
  *
+ * Go's rule is less than kmalloc()'s, which aligns every object to
+ * ARCH_KMALLOC_MINALIGN (8 bytes on x86-64): goalloc_malloc(12) may return
+ * a 4-byte aligned pointer.  Code that relies on kmalloc()'s alignment
+ * asks for a multiple of ARCH_KMALLOC_MINALIGN, as goalloc_compat.h does
+ * for every size below 16.
+ *
  * Context: any context, with @gfp suited to it.
  * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL on failure or when
  * @size is over %GOALLOC_MAX_SIZE.
