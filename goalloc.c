@@ -1614,6 +1614,22 @@ static void realloc_in_place(struct goalloc_span *s, void *p, size_t new_size,
 	goalloc_kasan_alloc(p, new_size, c->size);
 }
 
+/*
+ * What goalloc_realloc() copies when @p (@ks bytes, from obj_size()) moves
+ * to a bigger object: the size asked for where goalloc knows it, so that
+ * with __GFP_ZERO the new object is zero past it (as 7.x's krealloc()
+ * does with its tracked size), and a debug cache's red zone is not
+ * copied; else, as krealloc(), the whole object.  A tiny object's size is
+ * exact already.
+ */
+static size_t realloc_copy_size(struct goalloc_span *s, const void *p,
+				size_t ks)
+{
+	if (s->kind == GOALLOC_SPAN_SMALL && cache_debug(s->cache))
+		return min_t(size_t, obj_debug(s, p)->size, ks);
+	return ks;
+}
+
 void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 {
 	struct goalloc_span *s;
@@ -1641,7 +1657,7 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 	if (!q)
 		return NULL;
 	obj_kasan_resize(s, p, ks, ks);
-	memcpy(q, p, min(ks, new_size));
+	memcpy(q, p, realloc_copy_size(s, p, ks));
 	free_traced(p, _RET_IP_);
 	return q;
 }

@@ -15,6 +15,11 @@
  *    allocator's, and poison stands for init_on_free there, as in SLUB:
  *    an object of a cache that did not ask for poison may then hold
  *    POISON_FREE instead of zeroes.
+ *  - goalloc_realloc() with __GFP_ZERO on every call for the memory:
+ *    where goalloc knows the size asked for (a debug cache's object, a
+ *    tiny object), the bytes past it are zero when the object grows, in
+ *    place or moved, as 7.x's krealloc() does with its tracked size; a
+ *    debug cache's red zone is never copied into the new object.
  *
  * Reports are counted in the "goalloc_errors" resource (kunit/debug_test.c
  * explains it): a red zone init_on_free broke would be one.
@@ -232,12 +237,96 @@ static void init_on_free_spares_ctor(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
 }
 
+/*
+ * goalloc_realloc() of a debug cache's object (goalloc_realloc() takes
+ * any goalloc object; a debug cache is how a test gets a debug object
+ * without goalloc.debug=1): shrunk to 50 bytes, grown back in place and
+ * then moved to 2000, every call with __GFP_ZERO, the bytes past 50 are
+ * zero each time it grows.
+ */
+static void mt_realloc_debug(struct kunit *test, unsigned int flags)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
+	struct goalloc_cache *c;
+	u8 *p, *q;
+
+	c = goalloc_cache_create("goalloc_mt_rz", 100, 0, flags, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	p = goalloc_cache_alloc(c, gfp);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, MT_STAMP, 100);
+	KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(p, 50, gfp), (void *)p);
+	KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(p, 100, gfp), (void *)p);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p, MT_STAMP, 50), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p + 50, 0, 50), NULL);
+	memset(p + 50, MT_STAMP, 50);
+	KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(p, 50, gfp), (void *)p);
+	q = goalloc_realloc(p, 2000, gfp);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 50), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 50, 0, 2000 - 50), NULL);
+	goalloc_free(q);
+	goalloc_cache_destroy(c);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+}
+
+static void realloc_zero_red_zone_cache(struct kunit *test)
+{
+	mt_realloc_debug(test, GOALLOC_RED_ZONE | GOALLOC_STORE_USER);
+}
+
+static void realloc_zero_store_user_cache(struct kunit *test)
+{
+	mt_realloc_debug(test, GOALLOC_STORE_USER);
+}
+
+/*
+ * goalloc_malloc(100) grown to 2000 bytes, every call with __GFP_ZERO:
+ * past the 100 bytes asked for, zeroes.  Under goalloc.debug=1 the malloc
+ * family's objects are a debug cache's, whose red zone fills the rest of
+ * the size class: it must not be copied.
+ */
+static void realloc_zero_malloc(struct kunit *test)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
+	u8 *p = goalloc_malloc(100, gfp), *q;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, MT_STAMP, 100);
+	q = goalloc_realloc(p, 2000, gfp);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 100), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 100, 0, 2000 - 100), NULL);
+	goalloc_free(q);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+}
+
+/* A tiny object's exact size is known: the bytes past it are zero. */
+static void realloc_zero_tiny(struct kunit *test)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
+	u8 *p = goalloc_malloc(12, gfp), *q;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, MT_STAMP, 12);
+	q = goalloc_realloc(p, 2000, gfp);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 12), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 12, 0, 2000 - 12), NULL);
+	goalloc_free(q);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+}
+
 static struct kunit_case meminit_cases[] = {
 	KUNIT_CASE(init_on_free_tiny),
 	KUNIT_CASE(init_on_free_red_zone_cache),
 	KUNIT_CASE(init_on_free_store_user_cache),
 	KUNIT_CASE(init_on_free_plain),
 	KUNIT_CASE(init_on_free_spares_ctor),
+	KUNIT_CASE(realloc_zero_red_zone_cache),
+	KUNIT_CASE(realloc_zero_store_user_cache),
+	KUNIT_CASE(realloc_zero_malloc),
+	KUNIT_CASE(realloc_zero_tiny),
 	{}
 };
 
