@@ -674,16 +674,19 @@ static void debug_on_alloc(struct goalloc_cache *c, void *obj, size_t req)
 
 /*
  * A debug cache takes @obj back (its bitmap said it was live): check the
- * red zone, record the caller, poison it.  Central lock held.
+ * red zone, record the caller, poison it.  Without poison, init_on_free
+ * zeroes the object (as SLUB does its RED_ZONE and STORE_USER caches'),
+ * the red zone, if any, becoming the free one.  Central lock held.
  */
 static void debug_on_free(struct goalloc_cache *c, struct goalloc_span *s,
 			  void *obj)
 {
 	struct goalloc_obj_debug *d = obj_debug(s, obj);
+	bool red_zone = c->flags & GOALLOC_RED_ZONE;
 	u8 *bad;
 
 	goalloc_kasan_unpoison(obj, c->size);
-	if (c->flags & GOALLOC_RED_ZONE) {
+	if (red_zone) {
 		bad = memchr_inv(obj + d->size, SLUB_RED_ACTIVE, c->size - d->size);
 		if (bad)
 			debug_report("red zone overwritten (out of bounds write)",
@@ -691,10 +694,15 @@ static void debug_on_free(struct goalloc_cache *c, struct goalloc_span *s,
 	}
 	if (c->flags & GOALLOC_STORE_USER)
 		d->free_stack = save_stack();
-	if (cache_poisons(c))
+	if (cache_poisons(c)) {
 		memset(obj, POISON_FREE, c->size);
-	else if (c->flags & GOALLOC_RED_ZONE)
-		memset(obj + d->size, SLUB_RED_INACTIVE, c->size - d->size);
+	} else {
+		if (cache_want_init_on_free(c))
+			memset(obj, 0, red_zone ? d->size : c->size);
+		if (red_zone)
+			memset(obj + d->size, SLUB_RED_INACTIVE,
+			       c->size - d->size);
+	}
 	kmemleak_free(obj);
 	if (!(c->flags & GOALLOC_TYPESAFE_BY_RCU))
 		goalloc_kasan_free(obj, c->size);
@@ -1469,12 +1477,21 @@ restart:
 	return p;
 }
 
+/*
+ * Free a tiny object: set its bit in its block's word.  The compare-and-
+ * exchange gives the object back: once it is done, the block's carving
+ * CPU may carve the same bytes again if the block has no live object
+ * left.  So everything about the old object happens before it: kmemleak
+ * forgets it (else the new object would overlap its entry, and kmemleak
+ * turn itself off) and init_on_free zeroes its bytes (its block's bytes
+ * are zeroed only when the block itself is freed).
+ */
 static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 {
 	unsigned int idx = goalloc_span_obj_index(s, p);
 	unsigned long block = s->base + (unsigned long)idx * GOALLOC_TINY_SIZE;
 	struct goalloc_tiny_block *t = &s->tiny[idx];
-	unsigned long bit = BIT((unsigned long)p - block);
+	unsigned long off = (unsigned long)p - block, bit = BIT(off), ends;
 	long old = atomic_long_read(&t->word), new;
 
 	if (!(READ_ONCE(t->starts) & bit)) {
@@ -1482,7 +1499,17 @@ static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 			       s->cache, ip);
 		return;
 	}
+	if (old & bit) {
+		goalloc_report("double free (tiny)", p, s->cache, ip);
+		return;
+	}
+	kmemleak_free(p);
+	/* Its size: up to the first end mark from its start on. */
+	ends = READ_ONCE(t->ends) >> off;
+	if (want_init_on_free() && ends)
+		memset((void *)p, 0, __ffs(ends) + 1);
 	do {
+		/* Freed meanwhile on another CPU: a racing double free. */
 		if (old & bit) {
 			goalloc_report("double free (tiny)", p, s->cache, ip);
 			return;
@@ -1490,7 +1517,6 @@ static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 		new = (old | bit) - (1L << GOALLOC_TINY_LIVE_SHIFT);
 	} while (!atomic_long_try_cmpxchg(&t->word, &old, new));
 	this_cpu_inc(s->cache->cpu->tiny_frees);
-	kmemleak_free(p);
 	if (!(new >> GOALLOC_TINY_LIVE_SHIFT))
 		cache_free(s->cache, (void *)block, ip);
 }
@@ -1833,6 +1859,22 @@ static void realloc_in_place(struct goalloc_span *s, void *p, size_t new_size,
 	goalloc_kasan_alloc(p, new_size, c->size);
 }
 
+/*
+ * What goalloc_realloc() copies when @p (@ks bytes, from obj_size()) moves
+ * to a bigger object: the size asked for where goalloc knows it, so that
+ * with __GFP_ZERO the new object is zero past it (as 7.x's krealloc()
+ * does with its tracked size), and a debug cache's red zone is not
+ * copied; else, as krealloc(), the whole object.  A tiny object's size is
+ * exact already.
+ */
+static size_t realloc_copy_size(struct goalloc_span *s, const void *p,
+				size_t ks)
+{
+	if (s->kind == GOALLOC_SPAN_SMALL && cache_debug(s->cache))
+		return min_t(size_t, obj_debug(s, p)->size, ks);
+	return ks;
+}
+
 void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 {
 	struct goalloc_span *s;
@@ -1863,7 +1905,7 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 	if (!q)
 		return NULL;
 	obj_kasan_resize(s, p, ks, ks);
-	memcpy(q, p, min(ks, new_size));
+	memcpy(q, p, realloc_copy_size(s, p, ks));
 	free_traced(p, _RET_IP_);
 	return q;
 }

@@ -75,16 +75,27 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 			 nid == NUMA_NO_NODE ? numa_mem_id() : nid);
 	if (!s)
 		return NULL;
-	/*
-	 * kmemleak must not take @base for a reference to the span's first
-	 * object: the span is found through the page map, not scanned.
-	 */
-	kmemleak_no_scan(s);
 	s->side = NULL;
-	if (side != GOALLOC_SIDE_NONE) {
+	if (side == GOALLOC_SIDE_NONE) {
+		/*
+		 * kmemleak must not take @base for a reference to the span's
+		 * first object: the span (found through the page map) is not
+		 * scanned.
+		 */
+		kmemleak_no_scan(s);
+	} else {
 		s->side = kcalloc(nelems, side_size[side], gfp);
 		if (!s->side)
 			goto fail;
+		/*
+		 * Nor @base here; but the span is the only reference to its
+		 * per-object records, so kmemleak scans @side alone (all of
+		 * the span, should it find no memory for that, which could
+		 * hide a leak of the first object but reports none falsely).
+		 * The records hold no pointers.
+		 */
+		kmemleak_scan_area(&s->side, sizeof(s->side), gfp);
+		kmemleak_no_scan(s->side);
 	}
 	bitmap_zero(s->alloc_bits, 2 * words * BITS_PER_LONG);
 	s->freeindex = 0;

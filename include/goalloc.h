@@ -198,6 +198,12 @@ unsigned int goalloc_cache_size(struct goalloc_cache *cache);
  * up to 4 KiB is aligned to itself.  Sizes up to 32 KiB use Go's size
  * classes; larger ones get pages of their own.
  *
+ * Go's rule is less than kmalloc()'s, which aligns every object to
+ * ARCH_KMALLOC_MINALIGN (8 bytes on x86-64): goalloc_malloc(12) may return
+ * a 4-byte aligned pointer.  Code that relies on kmalloc()'s alignment
+ * asks for a multiple of ARCH_KMALLOC_MINALIGN, as goalloc_compat.h does
+ * for every size below 16.
+ *
  * Context: any context, with @gfp suited to it.
  * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL on failure or when
  * @size is over %GOALLOC_MAX_SIZE.
@@ -231,11 +237,24 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp);
  * @p: memory from goalloc_malloc() and friends, or NULL (then this is
  *	goalloc_malloc())
  * @new_size: the new size; 0 frees @p and returns ZERO_SIZE_PTR
- * @gfp: allocation flags; with %__GFP_ZERO, bytes beyond the old size are
- *	zeroed
+ * @gfp: allocation flags (%__GFP_ZERO: see below)
  *
  * If @new_size fits in @p's object, @p is returned; otherwise the contents
  * move to new memory and @p is freed.  On failure @p is left untouched.
+ * Either way the contents are kept up to the lesser of the old and new
+ * sizes.
+ *
+ * %__GFP_ZERO is honoured, as with krealloc(), only if every call for
+ * that memory, from its first allocation on, passed it: goalloc, like
+ * krealloc(), mostly knows only the object's size (its size class), not
+ * the size it was asked for.  In place, the bytes from @new_size to the
+ * end of the object are zeroed; moving, the whole old object is copied
+ * and the rest of the new one is zero.  Where goalloc knows the size asked
+ * for, it zeroes from there instead, growing in place or moving (as 7.x's
+ * krealloc() does with the size it tracks): in debug caches (which
+ * include the malloc family's under goalloc.debug=1), whose red zone is
+ * never copied, and for tiny objects (under 16 bytes), whose size is
+ * exact.
  *
  * Context: any context, with @gfp suited to it.
  * Return: the memory, ZERO_SIZE_PTR, or NULL on failure.

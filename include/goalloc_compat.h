@@ -39,6 +39,10 @@
  * every header included later, so that a kernel cache behind a header's
  * macro would reach goalloc and crash.
  *
+ * Objects keep kmalloc()'s alignment (ARCH_KMALLOC_MINALIGN): sizes
+ * below 16 bytes, which goalloc's tiny allocator would align by Go's rule,
+ * are rounded up to it.
+ *
  * kmalloc calls that need what only the kernel gives (__GFP_DMA,
  * __GFP_DMA32, __GFP_NOFAIL, more than GOALLOC_MAX_SIZE bytes) go to the
  * kernel's kmalloc; __GFP_ACCOUNT is dropped, since goalloc charges no
@@ -351,6 +355,23 @@ static inline int goalloc_compat_cache_shrink(struct kmem_cache *s)
 
 /* ---- The kmalloc family ------------------------------------------------ */
 
+/*
+ * kmalloc() aligns every object to ARCH_KMALLOC_MINALIGN, and code relies
+ * on it; goalloc's tiny allocator (sizes below 16) aligns by the size's
+ * lowest set bit only.  Such sizes are rounded up to the kernel's
+ * alignment: to 8, a tiny object aligned to 8, or to 16, the smallest
+ * size class.  Every larger size class is a multiple of 8 in spans that
+ * start on a page.  ksize() then reports the rounded size, as it reports
+ * kmalloc()'s bucket.  Constant sizes fold the rounding away.
+ */
+static_assert(ARCH_KMALLOC_MINALIGN <= 8,
+	      "goalloc_compat.h: goalloc's size classes are multiples of 8 only");
+
+static __always_inline size_t goalloc_compat_size(size_t size)
+{
+	return size < 16 ? ALIGN(size, ARCH_KMALLOC_MINALIGN) : size;
+}
+
 /* Requests only the kernel's kmalloc can serve as asked. */
 static __always_inline bool goalloc_compat_for_kernel(size_t size, gfp_t gfp)
 {
@@ -363,7 +384,7 @@ goalloc_compat_kmalloc(size_t size, gfp_t gfp)
 {
 	if (unlikely(goalloc_compat_for_kernel(size, gfp)))
 		return kmalloc(size, gfp);
-	return goalloc_malloc(size, gfp & ~__GFP_ACCOUNT);
+	return goalloc_malloc(goalloc_compat_size(size), gfp & ~__GFP_ACCOUNT);
 }
 
 static __always_inline __alloc_size(1) void *
@@ -371,7 +392,8 @@ goalloc_compat_kmalloc_node(size_t size, gfp_t gfp, int node)
 {
 	if (unlikely(goalloc_compat_for_kernel(size, gfp)))
 		return kmalloc_node(size, gfp, node);
-	return goalloc_malloc_node(size, gfp & ~__GFP_ACCOUNT, node);
+	return goalloc_malloc_node(goalloc_compat_size(size),
+				   gfp & ~__GFP_ACCOUNT, node);
 }
 
 static __always_inline __alloc_size(1, 2) void *
@@ -408,7 +430,8 @@ goalloc_compat_krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (ZERO_OR_NULL_PTR(p))
 		return goalloc_compat_kmalloc(new_size, gfp);
 	if (goalloc_owns(p))
-		return goalloc_realloc(p, new_size, gfp & ~__GFP_ACCOUNT);
+		return goalloc_realloc(p, goalloc_compat_size(new_size),
+				       gfp & ~__GFP_ACCOUNT);
 	return krealloc(p, new_size, gfp);
 }
 
@@ -485,7 +508,8 @@ goalloc_compat_kvrealloc(const void *p, size_t size, gfp_t gfp)
 
 	if (!goalloc_owns(p))
 		return kvrealloc(p, size, gfp);
-	q = goalloc_realloc(p, size, (gfp & ~__GFP_ACCOUNT) | __GFP_NOWARN);
+	q = goalloc_realloc(p, goalloc_compat_size(size),
+			    (gfp & ~__GFP_ACCOUNT) | __GFP_NOWARN);
 	if (q || size <= GOALLOC_MAX_SIZE)
 		return q;
 	/* Too large for goalloc: move to the kernel's kvmalloc(). */

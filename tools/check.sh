@@ -9,10 +9,12 @@
 #     with no splat anywhere in the guest's log (but the KASAN reports
 #     the KASAN suite provokes), once as goalloc loads by default and once
 #     with goalloc.debug=1 (every cache in debug mode) and init_on_alloc=1,
-#     and a short torture round (tools/torture/) passes on it with page
+#     and once with init_on_free=1, and a short torture round (tools/torture/) passes on it with page
 #     allocation faults injected and CPUs going offline and back, and
 #     kmemleak (kmemleak=on) reports goalloc objects forgotten on purpose
-#     (tools/torture/leak.c) and not those kept;
+#     (tools/torture/leak.c) and not those kept, nor goalloc's span
+#     records, and stays on while tiny objects churn across CPUs
+#     (tools/torture/churn.c);
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel;
 #  4. on both kernels, goalloc's kselftests (selftests/goalloc/: a
@@ -138,6 +140,14 @@ if kdir=$(tools/kernel.sh debug); then
 			--prefix "goalloc.debug=1: " -- -m "$mods" \
 			-f "$GOALLOC_OUT/goalloc.params" \
 			-a "kasan_multi_shot init_on_alloc=1" -t 1200
+		# Again with init_on_free alone (no init_on_alloc, so that the
+		# meminit suite sees what the free zeroed): every object freed
+		# is zeroed, tiny ones and debug caches' too.
+		log "booting the debug kernel again with init_on_free=1"
+		guest "$bz" tools/guest/check-debug.sh debug-init-on-free \
+			"debug 6.12, init_on_free=1" --ktap \
+			--prefix "init_on_free=1: " -- -m "$mods" \
+			-a "kasan_multi_shot init_on_free=1" -t 1200
 		# A short torture round: every context, fault injection, hotplug.
 		name="the torture module builds with W=1 and no warning (debug)"
 		if tdir=$(tools/torture-build.sh "$kdir" "$mods" \

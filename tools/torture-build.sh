@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build goalloc_torture.ko and goalloc_leak.ko (tools/torture/) against one
-# kernel, the way a user builds a module that calls goalloc: its own Kbuild,
-# goalloc's header and Module.symvers, W=1, any warning failing the build.
+# Build goalloc_torture.ko, goalloc_leak.ko and goalloc_churn.ko
+# (tools/torture/) against one kernel, the way a user builds a module that
+# calls goalloc: its own Kbuild, goalloc's header and Module.symvers, W=1,
+# any warning failing the build.
 #
 #   tools/torture-build.sh KDIR GOALLOC_MODS OUTDIR  -> prints OUTDIR
 #

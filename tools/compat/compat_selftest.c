@@ -12,7 +12,8 @@
  * kvmalloc(), a __GFP_NOFAIL kmalloc()) must go back to the kernel through
  * the same redirected kfree(), krealloc(), ksize(), kvfree(), kfree_rcu()
  * and kfree_bulk(), kfree passed as a function pointer and __free(kfree)
- * included.  compat_selftest_cache.c covers caches.  goalloc must count
+ * included, and every kmalloc() aligned as the kernel's is
+ * (ARCH_KMALLOC_MINALIGN).  compat_selftest_cache.c covers caches.  goalloc must count
  * no misuse on the way: a foreign pointer sent to goalloc would be one.
  *
  * At load it prints "all N checks passed" and stays loaded, or reports
@@ -140,6 +141,78 @@ static void compat_goalloc(struct compat_counts *cnt)
 #endif
 }
 
+/*
+ * kmalloc() promises ARCH_KMALLOC_MINALIGN to every object, and code
+ * relies on it (a u64 in a 12-byte struct): so must the header, though
+ * goalloc's tiny allocator aligns a 12-byte object to 4 only.  Every size
+ * of 1 to 64 bytes, four of each, interleaved so that tiny blocks are
+ * shared, through kmalloc(), kzalloc(), kmalloc_node(), kcalloc() and a
+ * krealloc() that grows each by a byte; ksize() covers the size asked.
+ */
+#define COMPAT_ALIGN_MAX	64
+#define COMPAT_ALIGN_ROUNDS	4
+
+static bool compat_aligned(const void *p)
+{
+	return p && goalloc_owns(p) &&
+	       IS_ALIGNED((unsigned long)p, ARCH_KMALLOC_MINALIGN);
+}
+
+static void compat_align(struct compat_counts *cnt)
+{
+	unsigned int size, r, n = 0, bad = 0, badsize = 0;
+	void **objs;
+
+	objs = kcalloc(COMPAT_ALIGN_MAX * COMPAT_ALIGN_ROUNDS * 4,
+		       sizeof(void *), GFP_KERNEL);
+	CHECK(cnt, objs);
+	if (!objs)
+		return;
+	for (r = 0; r < COMPAT_ALIGN_ROUNDS; r++) {
+		for (size = 1; size <= COMPAT_ALIGN_MAX; size++) {
+			void *p[4];
+			unsigned int i;
+
+			p[0] = kmalloc(size, GFP_KERNEL);
+			p[1] = kzalloc(size, GFP_KERNEL);
+			p[2] = kmalloc_node(size, GFP_KERNEL, NUMA_NO_NODE);
+			p[3] = kcalloc(1, size, GFP_KERNEL);
+			for (i = 0; i < 4; i++) {
+				void *q;
+
+				if (!compat_aligned(p[i]) || ksize(p[i]) < size)
+					bad++;
+				if (p[i])
+					memset(p[i], size, size);
+				q = p[i] ? krealloc(p[i], size + 1, GFP_KERNEL) :
+					   NULL;
+				if (q) {
+					p[i] = q;
+					if (!compat_aligned(q) ||
+					    ksize(q) < size + 1 ||
+					    memchr_inv(q, size, size))
+						bad++;
+				}
+				objs[n++] = p[i];
+			}
+		}
+	}
+	for (size = 1; size <= COMPAT_ALIGN_MAX && !badsize; size++) {
+		void *p = kmalloc(size, GFP_KERNEL);
+
+		if (!compat_aligned(p))
+			badsize = size;
+		kfree(p);
+	}
+	if (badsize)
+		pr_err("kmalloc(%u) is not aligned to %u bytes\n", badsize,
+		       (unsigned int)ARCH_KMALLOC_MINALIGN);
+	CHECK(cnt, bad == 0);
+	while (n)
+		kfree(objs[--n]);
+	kfree(objs);
+}
+
 /* kfree_rcu() with an rcu_head and without one, on both kinds of memory. */
 static void compat_rcu(struct compat_counts *cnt)
 {
@@ -180,6 +253,7 @@ static int __init compat_selftest_init(void)
 
 	compat_foreign(&cnt);
 	compat_goalloc(&cnt);
+	compat_align(&cnt);
 	compat_rcu(&cnt);
 	compat_selftest_caches(&cnt);
 

@@ -2,6 +2,14 @@
 # objects with kmemleak, so the objects goalloc_leak.ko forgets (7, 200 and
 # 40000 bytes: tiny, small and large) are reported, with goalloc_leak in
 # their stacks, and those it keeps (5 and 300 bytes) are not.
+#
+# goalloc_churn.ko then hands tiny objects from CPU to CPU for a few
+# seconds, each freed as the next is carved from the same block, and keeps
+# objects of a debug cache: kmemleak must never find a new object over an
+# old one's entry ("overlaps existing", after which it turns itself off),
+# and must report nothing allocated by goalloc_span_create(), the spans'
+# per-object records (tiny blocks, debug caches) among it, while their
+# spans live.
 set -e
 kl=/sys/kernel/debug/kmemleak
 [ -e $kl ] || { echo "kmemleak: not in this kernel"; exit 1; }
@@ -10,12 +18,23 @@ echo scan >$kl
 echo clear >$kl
 insmod goalloc.ko
 insmod goalloc_leak.ko
+insmod goalloc_churn.ko seconds=8
 # kmemleak leaves objects younger than 5 s alone.
 sleep 6
+fail=0
+if dmesg | grep -q 'overlaps existing'; then
+	echo "kmemleak: FAIL: a goalloc object overlapped an old entry"
+	fail=1
+else
+	echo "kmemleak: no object overlapped an old entry"
+fi
+if dmesg | grep -q 'leak detector disabled'; then
+	echo "kmemleak: FAIL: kmemleak turned itself off"
+	exit 1
+fi
 echo scan >$kl
 echo scan >$kl
 cat $kl >/tmp/leaks
-fail=0
 for size in 7 200 40000; do
 	if grep -A12 "(size $size)" /tmp/leaks | grep -q goalloc_leak; then
 		echo "kmemleak: the forgotten $size-byte goalloc object is reported"
@@ -32,6 +51,20 @@ for size in 5 300; do
 		echo "kmemleak: the kept $size-byte object is not reported"
 	fi
 done
+if grep -q goalloc_churn /tmp/leaks; then
+	echo "kmemleak: FAIL: an object goalloc_churn keeps or freed is reported"
+	fail=1
+fi
+spans=$(grep -c 'goalloc_span_create' /tmp/leaks || true)
+if [ "$spans" -eq 0 ]; then
+	echo "kmemleak: nothing goalloc_span_create() allocated is reported"
+else
+	echo "kmemleak: FAIL: $spans reports of what goalloc_span_create() allocated"
+	grep -B14 'goalloc_span_create' /tmp/leaks | grep 'unreferenced object' |
+		head -n 5 | sed 's/^/kmemleak:   /'
+	fail=1
+fi
 grep -c "unreferenced object" /tmp/leaks | sed 's/^/kmemleak: reports: /'
 [ $fail -eq 0 ]
+rmmod goalloc_churn
 rmmod goalloc_leak
