@@ -159,6 +159,7 @@ MODULE_PARM_DESC(stop_on_divergence, "end the round at the first divergence");
 #define FZ_IRQ_SCRATCH	64
 #define FZ_FREED	16	/* freed addresses kept per private cache */
 #define FZ_DEFER	16	/* kmalloc memory passed to free_rcu */
+#define FZ_RCU_PENDING	256	/* private objects passed to free_rcu */
 #define FZ_NPOOLS	4
 #define FZ_POOL		128
 #define FZ_BULK		16
@@ -214,6 +215,14 @@ struct fz_ctx {
 	unsigned int nfreed[FZ_NPRIV];
 	void *deferred[FZ_DEFER];
 	unsigned int ndeferred;
+	/*
+	 * Private objects passed to goalloc_free_rcu() since the last
+	 * barrier: out of the model but still allocated for goalloc, so
+	 * that no misuse may take them for free slots.
+	 */
+	void *rcu_pending[FZ_RCU_PENDING];
+	u32 rcu_pending_size[FZ_RCU_PENDING];
+	unsigned int nrcu_pending;
 	/* Written by the context only, read at barriers and the end. */
 	u64 ops, allocs, frees, failures, checks, skipped;
 	u64 injected;
@@ -381,6 +390,26 @@ static bool fz_is_live(const void *p, size_t n)
 	return live;
 }
 
+static void fz_rcu_pending_add(struct fz_ctx *c, void *p, u32 size)
+{
+	if (c->nrcu_pending >= FZ_RCU_PENDING)
+		return;
+	c->rcu_pending[c->nrcu_pending] = p;
+	c->rcu_pending_size[c->nrcu_pending++] = size;
+}
+
+/* Is @p inside a private object of @c waiting for its grace period? */
+static bool fz_is_rcu_pending(struct fz_ctx *c, const void *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nrcu_pending; i++)
+		if (p >= c->rcu_pending[i] &&
+		    p < c->rcu_pending[i] + c->rcu_pending_size[i])
+			return true;
+	return false;
+}
+
 static u64 fz_word(u64 id, size_t k)
 {
 	u64 x = (id ^ fz_seed) + (k + 1) * 0x9e3779b97f4a7c15ULL;
@@ -529,7 +558,8 @@ static void fz_release(struct fz_ctx *c, struct fz_obj *o, enum fz_how how)
 	if (how == FZ_CACHE_FREE && !cache)
 		how = FZ_FREE;
 	if (how == FZ_RCU && (o->size < sizeof(struct rcu_head) ||
-			      !IS_ALIGNED((unsigned long)o->p, 8)))
+			      !IS_ALIGNED((unsigned long)o->p, 8) ||
+			      (pi >= 0 && c->nrcu_pending >= FZ_RCU_PENDING)))
 		how = FZ_FREE;
 	p = fz_untrack(c, o);
 	switch (how) {
@@ -540,6 +570,8 @@ static void fz_release(struct fz_ctx *c, struct fz_obj *o, enum fz_how how)
 		goalloc_cache_free(cache, p);
 		break;
 	case FZ_RCU:
+		if (pi >= 0)
+			fz_rcu_pending_add(c, p, goalloc_cache_size(cache));
 		__goalloc_free_rcu(p);
 		return;
 	}
@@ -882,7 +914,7 @@ static void *fz_freed_pick(struct fz_ctx *c, int pi)
 		return NULL;
 	p = c->freed[pi][fz_rand(c, c->nfreed[pi])];
 	/* Only this context allocates from the cache: never live. */
-	if (fz_is_live(p, 1))
+	if (fz_is_live(p, 1) || fz_is_rcu_pending(c, p))
 		return NULL;
 	return p;
 }
@@ -1020,7 +1052,7 @@ static int fz_m_never(struct fz_ctx *c)
 	size = goalloc_cache_size(c->priv[pi]);
 	t = o->p + size;
 	fz_keep(c, o);
-	if (fz_is_live(t, 1))
+	if (fz_is_live(t, 1) || fz_is_rcu_pending(c, t))
 		return 0;
 	/* In @o's page, @o keeps the span: goalloc_free() is safe there. */
 	if (fz_same_page(t, o->p) && fz_rand(c, 2))
@@ -1318,11 +1350,14 @@ static int fz_m_rcu_then_free(struct fz_ctx *c)
 	struct fz_obj *o;
 	void *p;
 
+	if (c->nrcu_pending >= FZ_RCU_PENDING)
+		return 0;
 	j = fz_pick(c, pi, NULL);
 	o = j >= 0 ? fz_take(c, j) : fz_priv_alloc(c, pi);
 	if (!o)
 		return 0;
 	p = fz_untrack(c, o);
+	fz_rcu_pending_add(c, p, goalloc_cache_size(c->priv[pi]));
 	__goalloc_free_rcu(p);
 	/* Pending, so still allocated: its span stays either way. */
 	if (fz_rand(c, 2))
@@ -1653,7 +1688,11 @@ static u64 fz_injected(u64 *kinds_out)
 	return sum;
 }
 
-/* kmalloc memory passed to goalloc_free_rcu(): goalloc is done with it. */
+/*
+ * After goalloc_rcu_barrier(), all paused: kmalloc memory passed to
+ * goalloc_free_rcu() can go, and private objects freed through RCU are
+ * free slots.
+ */
 static void fz_free_deferred(void)
 {
 	int cpu, t;
@@ -1664,6 +1703,8 @@ static void fz_free_deferred(void)
 
 			while (c->ndeferred)
 				kfree(c->deferred[--c->ndeferred]);
+			/* Their grace periods are over: free slots now. */
+			c->nrcu_pending = 0;
 		}
 	}
 }
