@@ -12,8 +12,8 @@
 #     and a short torture round (tools/torture/) passes on it with page
 #     allocation faults injected and CPUs going offline and back, a short
 #     round of the misuse fuzzer (tools/fuzz/) finds no divergence from
-#     its model, and kmemleak (kmemleak=on) reports goalloc objects forgotten on purpose
-#     (tools/torture/leak.c) and not those kept;
+#     its model, and kmemleak (kmemleak=on) reports goalloc objects
+#     forgotten on purpose (tools/torture/leak.c) and not those kept;
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel;
 #  4. on both kernels, goalloc's kselftests (selftests/goalloc/: a
