@@ -1045,13 +1045,16 @@ static int fz_m_never(struct fz_ctx *c)
 		goalloc_cache_destroy(fresh);
 		return 1;
 	}
+	/* Room for @o, which must stay live to keep its span. */
+	if (c->nlive >= c->maxlive)
+		fz_release(c, fz_take(c, fz_rand(c, c->nlive)), FZ_CACHE_FREE);
 	pi = fz_small_priv(c);
 	o = fz_priv_alloc(c, pi);
 	if (!o)
 		return 0;
+	c->live[c->nlive++] = o;
 	size = goalloc_cache_size(c->priv[pi]);
 	t = o->p + size;
-	fz_keep(c, o);
 	if (fz_is_live(t, 1) || fz_is_rcu_pending(c, t))
 		return 0;
 	/* In @o's page, @o keeps the span: goalloc_free() is safe there. */
