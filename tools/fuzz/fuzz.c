@@ -135,7 +135,7 @@ MODULE_PARM_DESC(misuse, "percent of steps that are misuse");
 
 static ulong kinds = FZ_ALL_KINDS;
 module_param(kinds, ulong, 0444);
-MODULE_PARM_DESC(kinds, "bitmask of misuse kinds (enum fz_kind; default all)");
+MODULE_PARM_DESC(kinds, "bitmask of misuse kinds, bit k = enum fz_kind k (default all 18)");
 
 static bool irq = true;
 module_param(irq, bool, 0444);
