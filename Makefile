@@ -13,7 +13,8 @@
 #   make stress          goalloc_torture on the perf kernel with fault
 #                        injection, CPU hotplug and memory pressure
 #                        (STRESS_SECONDS=90 FAIL_PROBABILITY=25
-#                        HOTPLUG_CYCLES=30 PRESSURE_MB=256 STRESS_CPUS=4)
+#                        HOTPLUG_CYCLES=30 PRESSURE_MB=256 STRESS_CPUS=4),
+#                        then the misuse fuzzer (FUZZ_SECONDS=60 FUZZ_SEED=0)
 #   make sizeclasses     regenerate include/goalloc_sizeclasses.h
 #   make kernels         build (or reuse) the debug and perf kernels
 #   make deps            install the Debian packages the rig needs
@@ -40,7 +41,7 @@ clean:
 	rm -rf build
 
 check:
-	tools/check.sh
+	FUZZ_SEED="$(FUZZ_SEED)" tools/check.sh
 
 run:
 	tools/run.sh
@@ -52,7 +53,8 @@ stress:
 	STRESS_SECONDS="$(STRESS_SECONDS)" FAIL_PROBABILITY="$(FAIL_PROBABILITY)" \
 	HOTPLUG_CYCLES="$(HOTPLUG_CYCLES)" PRESSURE_MB="$(PRESSURE_MB)" \
 	STRESS_CPUS="$(STRESS_CPUS)" TORTURE_ARGS="$(TORTURE_ARGS)" \
-	tools/stress.sh
+	FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_SEED="$(FUZZ_SEED)" \
+	FUZZ_ARGS="$(FUZZ_ARGS)" tools/stress.sh
 
 sizeclasses:
 	tools/mksizeclasses.py -o include/goalloc_sizeclasses.h

@@ -9,12 +9,13 @@
 #     with no splat anywhere in the guest's log (but the KASAN reports
 #     the KASAN suite provokes), once as goalloc loads by default and once
 #     with goalloc.debug=1 (every cache in debug mode) and init_on_alloc=1,
-#     and once with init_on_free=1, and a short torture round (tools/torture/) passes on it with page
-#     allocation faults injected and CPUs going offline and back, and
-#     kmemleak (kmemleak=on) reports goalloc objects forgotten on purpose
-#     (tools/torture/leak.c) and not those kept, nor goalloc's span
-#     records, and stays on while tiny objects churn across CPUs
-#     (tools/torture/churn.c);
+#     and once with init_on_free=1, and a short torture round (tools/torture/)
+#     passes on it with page allocation faults injected and CPUs going
+#     offline and back, a short round of the misuse fuzzer (tools/fuzz/)
+#     finds no divergence from its model, and kmemleak (kmemleak=on)
+#     reports goalloc objects forgotten on purpose (tools/torture/leak.c)
+#     and not those kept, nor goalloc's span records, and stays on while
+#     tiny objects churn across CPUs (tools/torture/churn.c);
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel;
 #  4. on both kernels, goalloc's kselftests (selftests/goalloc/: a
@@ -166,6 +167,26 @@ if kdir=$(tools/kernel.sh debug); then
 				-a "kmemleak=on" -t 600
 			grep -E '^kmemleak: ' "$GOALLOC_OUT/logs/kmemleak.log" |
 				tr -d '\r' || true
+		else
+			record 1 "$name"
+		fi
+		# A short round of the misuse fuzzer: valid use and every
+		# misuse from every context against a model, under KASAN and
+		# lockdep (about 20 s of fuzzing; FUZZ_SEED= repeats a seed).
+		name="the fuzz module builds with W=1 and no warning (debug)"
+		if fdir=$(tools/torture-build.sh -s tools/fuzz "$kdir" "$mods" \
+			"$GOALLOC_OUT/debug-fuzz"); then
+			record 0 "$name"
+			printf 'FUZZ_SECONDS=20\nFUZZ_SEED=%s\n' \
+				"${FUZZ_SEED:-0}" >"$GOALLOC_OUT/fuzz.conf"
+			log "booting the debug kernel for a short fuzz round"
+			guest "$bz" tools/guest/fuzz-short.sh fuzz \
+				"fuzz debug 6.12" --ktap -- -m "$mods" \
+				-m "$fdir" -f "$GOALLOC_OUT/fuzz.conf" \
+				-a "kasan_multi_shot" -c 4 -t 600
+			grep -E 'goalloc_fuzz: (seed|divergence|misuse)|^fuzz: ' \
+				"$GOALLOC_OUT/logs/fuzz.log" | tr -d '\r' |
+				sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' | head -n 12 || true
 		else
 			record 1 "$name"
 		fi

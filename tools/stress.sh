@@ -3,11 +3,12 @@
 #
 # make stress: a long torture round of goalloc on the perf kernel, with
 # page allocations failing, CPUs going offline and online, and memory
-# pressure at the end.
+# pressure at the end; then a long round of the misuse fuzzer.
 #
 #   make stress [STRESS_SECONDS=90] [FAIL_PROBABILITY=25]
 #               [HOTPLUG_CYCLES=30] [PRESSURE_MB=256] [STRESS_CPUS=4]
 #               [TORTURE_ARGS="max_size=65536 ..."]
+#               [FUZZ_SECONDS=60] [FUZZ_SEED=0] [FUZZ_ARGS="kinds=0x..."]
 #
 #  1. builds what it needs: the perf 6.12 kernel (tools/kernel.sh), goalloc
 #     against it (tools/modules.sh) and goalloc_torture.ko from
@@ -20,13 +21,17 @@
 #     kthreads' page allocations, up to HOTPLUG_CYCLES CPU offline+online
 #     cycles, then a PRESSURE_MB working set allocated and freed while
 #     goalloc's memstats are watched;
-#  3. fails if the guest log has a kernel splat or an unfinished script or
-#     the round failed (tools/guestlog.py), and prints the figures.
+#  3. boots the perf kernel again and runs tools/guest/fuzz-short.sh with
+#     a fuzz.conf: goalloc_fuzz (tools/fuzz/, built the same way) for
+#     FUZZ_SECONDS from FUZZ_SEED (0: a random seed, printed), valid use
+#     and every misuse from every context against its model;
+#  4. fails if a guest log has a kernel splat or an unfinished script or
+#     a round failed (tools/guestlog.py), and prints the figures.
 #
 # The guest clock of a 4-CPU TCG guest on a 2-core host runs a few times
 # slower than the wall clock on a loaded host: the default round takes 2
 # minutes on an idle 2-core host, up to 7 on a busy one.
-# The guest log is build/logs/stress.log.
+# The guest logs are build/logs/stress.log and build/logs/stress-fuzz.log.
 . "$(dirname "$0")/lib.sh"
 
 started=$(date +%s)
@@ -36,7 +41,11 @@ cycles=${HOTPLUG_CYCLES:-30}
 pressure=${PRESSURE_MB:-256}
 cpus=${STRESS_CPUS:-4}
 targs=${TORTURE_ARGS:-}
-for v in "$seconds" "$prob" "$cycles" "$pressure" "$cpus"; do
+fseconds=${FUZZ_SECONDS:-60}
+fseed=${FUZZ_SEED:-0}
+fargs=${FUZZ_ARGS:-}
+for v in "$seconds" "$prob" "$cycles" "$pressure" "$cpus" "$fseconds" \
+	"$fseed"; do
 	[[ "$v" =~ ^[0-9]+$ ]] || die "not a number: $v"
 done
 [ "$seconds" -ge 3 ] || die "STRESS_SECONDS must be at least 3"
@@ -52,8 +61,11 @@ kdir=$(tools/kernel.sh perf)
 mods=$(tools/modules.sh "$kdir" "$out/goalloc")
 log "building goalloc_torture.ko"
 tmod=$(tools/torture-build.sh "$kdir" "$mods" "$out/mod")
-rm -rf "$out/ko" && mkdir -p "$out/ko"
+log "building goalloc_fuzz.ko"
+fmod=$(tools/torture-build.sh -s tools/fuzz "$kdir" "$mods" "$out/fuzzmod")
+rm -rf "$out/ko" "$out/fuzzko" && mkdir -p "$out/ko" "$out/fuzzko"
 cp "$mods/goalloc.ko" "$tmod/goalloc_torture.ko" "$out/ko/"
+cp "$mods/goalloc.ko" "$fmod/goalloc_fuzz.ko" "$out/fuzzko/"
 
 cat >"$out/torture.conf" <<EOF
 TORTURE_SECONDS=$seconds
@@ -76,11 +88,27 @@ rc=0
 python3 tools/guestlog.py "$guestlog" --name "stress" --ktap \
 	>"$out/guestlog.txt" || rc=1
 
+cat >"$out/fuzz.conf" <<EOF
+FUZZ_SECONDS=$fseconds
+FUZZ_SEED=$fseed
+FUZZ_ARGS="$fargs"
+EOF
+ftimeout=$((240 + 8 * fseconds))
+fuzzlog=$logs/stress-fuzz.log
+log "booting the perf kernel ($cpus CPUs): ${fseconds}s of fuzzing, seed $fseed (timeout ${ftimeout}s)"
+tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" -s tools/guest/fuzz-short.sh \
+	-m "$out/fuzzko" -f "$out/fuzz.conf" -l "$fuzzlog" -c "$cpus" \
+	-M 2048 -t "$ftimeout"
+python3 tools/guestlog.py "$fuzzlog" --name "stress fuzz" --ktap \
+	>>"$out/guestlog.txt" || rc=1
+
 # The figures: the module's "torture:" block, the script's lines.
 echo "== make stress: $(date -u +%FT%TZ), perf 6.12, $cpus CPUs"
 sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' "$guestlog" | tr -d '\r' |
 	grep -E '^(torture|stress|pressure): |^goalloc: ' || true
+sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' "$fuzzlog" | tr -d '\r' |
+	grep -E '^goalloc_fuzz: |^fuzz: ' || true
 cat "$out/guestlog.txt"
-echo "make stress took $(($(date +%s) - started)) s (guest log $guestlog)"
+echo "make stress took $(($(date +%s) - started)) s (guest logs $guestlog, $fuzzlog)"
 [ $rc -eq 0 ] || die "make stress FAILED"
 echo "make stress: PASS"
