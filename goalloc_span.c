@@ -61,12 +61,16 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 	bool tiny = side == GOALLOC_SIDE_TINY;
 	unsigned long bytes = (unsigned long)npages << GOALLOC_PAGE_SHIFT;
 	unsigned int nelems = bytes / elemsize, words;
+	gfp_t meta_gfp = gfp & ~(__GFP_ZERO | __GFP_THISNODE);
 	struct goalloc_span *s;
 
 	gfp &= ~__GFP_ZERO;
 	words = BITS_TO_LONGS(nelems);
-	/* Not kzalloc: the fields are set below, and only the bitmaps cleared. */
-	s = kmalloc_node(struct_size(s, alloc_bits, 2 * words), gfp,
+	/*
+	 * Not kzalloc: the fields are set below, and only the bitmaps cleared.
+	 * __GFP_THISNODE is for the pages (goalloc_heap_alloc()), not this.
+	 */
+	s = kmalloc_node(struct_size(s, alloc_bits, 2 * words), meta_gfp,
 			 nid == NUMA_NO_NODE ? numa_mem_id() : nid);
 	if (!s)
 		return NULL;
@@ -77,7 +81,7 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 	kmemleak_no_scan(s);
 	s->side = NULL;
 	if (side != GOALLOC_SIDE_NONE) {
-		s->side = kcalloc(nelems, side_size[side], gfp);
+		s->side = kcalloc(nelems, side_size[side], meta_gfp);
 		if (!s->side)
 			goto fail;
 	}
