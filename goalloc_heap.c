@@ -391,15 +391,18 @@ static bool heap_find_other(struct goalloc_span *s, int nid)
 }
 
 /*
- * A new arena for @s, filed under the node its memory is really on, and
- * @s placed in it (or in pages freed meanwhile at lower addresses).
+ * A new arena for @s, of at least @min_order (0: what @s needs), filed
+ * under the node its memory is really on, and @s placed in it (or in
+ * pages freed meanwhile at lower addresses).
  */
-static bool heap_grow(struct goalloc_span *s, gfp_t gfp, int nid)
+static bool heap_grow(struct goalloc_span *s, gfp_t gfp, int nid,
+		      unsigned int min_order)
 {
 	struct goalloc_arena *a;
 	unsigned long flags;
 
-	a = arena_create(GOALLOC_PAGE_ORDER + order_base_2(s->npages), gfp, nid);
+	a = arena_create(max_t(unsigned int, min_order, GOALLOC_PAGE_ORDER +
+			       order_base_2(s->npages)), gfp, nid);
 	if (!a)
 		return false;
 	spin_lock_irqsave(&heap_lock, flags);
@@ -459,7 +462,8 @@ static int heap_alloc_chunk(struct goalloc_span *s, gfp_t gfp, int nid)
  * goalloc_heap_alloc() - find pages for a span (Go's mheap.alloc)
  * @s: the span; @s->npages and @s->kind say what it needs
  * @gfp: the caller's allocation flags, used to grow the heap; with
- *	%__GFP_THISNODE only pages of @nid will do
+ *	%__GFP_THISNODE only pages of @nid will do (without
+ *	%__GFP_DIRECT_RECLAIM, only from a whole new arena)
  * @nid: the node, or NUMA_NO_NODE for this CPU's
  *
  * The node's arenas first, then a new arena on the node, then the arenas
@@ -490,14 +494,18 @@ int goalloc_heap_alloc(struct goalloc_span *s, gfp_t gfp, int nid)
 	 * The node's own new arena, taken on the node alone: without that,
 	 * an arena the page allocator places on another node would be filed
 	 * there, and every later span for this node would miss again and
-	 * make one more.  Only a caller that insists on the node (with the
-	 * reclaim its @gfp allows) goes no further; the others try the node
-	 * without reclaim, then use what the heap holds elsewhere.
+	 * make one more.  First a whole arena without reclaim (not the
+	 * scraps of a node that is short: many small arenas); a caller that
+	 * insists on the node (__GFP_THISNODE) and may reclaim then gets any
+	 * order that fits, with its own @gfp, and goes no further; the others
+	 * use what the heap holds elsewhere.
 	 */
-	if (!(gfp & __GFP_THISNODE))
-		node_gfp = (node_gfp | __GFP_NORETRY) & ~__GFP_DIRECT_RECLAIM;
+	node_gfp = (node_gfp | __GFP_NORETRY) & ~__GFP_DIRECT_RECLAIM;
 	if ((gfp & __GFP_THISNODE) || !goalloc_heap_node_full(nid)) {
-		if (heap_grow(s, node_gfp, nid))
+		if (heap_grow(s, node_gfp, nid, GOALLOC_ARENA_ORDER))
+			return 0;
+		if ((gfp & __GFP_THISNODE) && (gfp & __GFP_DIRECT_RECLAIM) &&
+		    heap_grow(s, gfp, nid, 0))
 			return 0;
 		WRITE_ONCE(heap_node_short[nid], jiffies + HZ / 10);
 	}
@@ -508,7 +516,7 @@ int goalloc_heap_alloc(struct goalloc_span *s, gfp_t gfp, int nid)
 	spin_unlock_irqrestore(&heap_lock, flags);
 	if (found)
 		return 0;
-	return heap_grow(s, gfp, nid) ? 0 : -ENOMEM;
+	return heap_grow(s, gfp, nid, 0) ? 0 : -ENOMEM;
 }
 
 /*
