@@ -2594,6 +2594,9 @@ static unsigned long goalloc_shrink_scan(struct shrinker *sh,
 {
 	unsigned long bytes;
 
+	/* The core scans in batches: the first one drained everything. */
+	if (!goalloc_shrink_count(sh, sc))
+		return SHRINK_STOP;
 	atomic_long_inc(&goalloc_shrink_scans);
 	if (preemptible() && mutex_trylock(&goalloc_caches_mutex)) {
 		drain_all_locked();
