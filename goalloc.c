@@ -298,25 +298,6 @@ MODULE_PARM_DESC(debug,
 		 "debug every cache: GOALLOC_POISON, GOALLOC_RED_ZONE, GOALLOC_STORE_USER");
 static int goalloc_cpuhp_state;
 
-/* Page supply for goalloc_heap.c: the buddy allocator. */
-void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid, bool *zeroed)
-{
-	struct page *page = alloc_pages_node(nid, gfp, order);
-
-	*zeroed = want_init_on_alloc(gfp);
-	return page ? page_address(page) : NULL;
-}
-
-void goalloc_pages_free(void *addr, unsigned int order)
-{
-	__free_pages(virt_to_page(addr), order);
-}
-
-int goalloc_pages_nid(const void *addr)
-{
-	return page_to_nid(virt_to_page(addr));
-}
-
 #if IS_ENABLED(CONFIG_KUNIT)
 #include <kunit/resource.h>
 #include <kunit/test-bug.h>
@@ -1904,6 +1885,12 @@ void __goalloc_free_rcu(struct rcu_head *head)
 	if (unlikely(!s)) {
 		goalloc_report("free_rcu of memory goalloc does not own", head,
 			       NULL, _RET_IP_);
+		return;
+	}
+	/* No tiny object (under 16 bytes) has room for an rcu_head. */
+	if (unlikely(s->kind == GOALLOC_SPAN_SMALL && s->cache->tiny)) {
+		goalloc_report("free_rcu of a pointer inside an object (tiny)",
+			       head, s->cache, _RET_IP_);
 		return;
 	}
 	local_irq_save(flags);

@@ -42,8 +42,8 @@
  * later (the caches drain, then goalloc_heap_release_background() gives
  * back the free arenas beyond the reserve), and under memory pressure its
  * shrinker gives back every free arena.  Nothing here calls up into
- * goalloc.c but the page supply below, and the heap has no work item of
- * its own that module exit would have to stop.
+ * goalloc.c, and the heap has no work item of its own that module exit
+ * would have to stop.
  *
  * Locking: heap_lock (irq-safe, it is taken from any context) guards the
  * arena lists, every arena's bitmap and summary, and the statistics.  It
@@ -118,6 +118,30 @@ static bool heap_release_wanted;
  * node's arena pages ends it.
  */
 static unsigned long heap_node_short[MAX_NUMNODES];
+
+/*
+ * Page supply: the buddy allocator, in naturally aligned runs of 2^order
+ * kernel pages; *@zeroed says whether they come cleared (as they do under
+ * init_on_alloc).
+ */
+static void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid,
+				 bool *zeroed)
+{
+	struct page *page = alloc_pages_node(nid, gfp, order);
+
+	*zeroed = want_init_on_alloc(gfp);
+	return page ? page_address(page) : NULL;
+}
+
+static void goalloc_pages_free(void *addr, unsigned int order)
+{
+	__free_pages(virt_to_page(addr), order);
+}
+
+static int goalloc_pages_nid(const void *addr)
+{
+	return page_to_nid(virt_to_page(addr));
+}
 
 /*
  * The free-run summary.  Go's pallocSum keeps, per chunk, the free pages

@@ -23,16 +23,6 @@
 #define GOALLOC_CHUNK_PAGES	(GOALLOC_ARENA_PAGES / 2)
 
 /*
- * Page supply: the one place the heap meets the kernel's page allocator
- * (implemented in goalloc.c), so that goalloc_heap.c can also be built in
- * user space.  Naturally aligned runs of 2^order kernel pages; *@zeroed
- * says whether they come cleared (as they do under init_on_alloc).
- */
-void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid, bool *zeroed);
-void goalloc_pages_free(void *addr, unsigned int order);
-int goalloc_pages_nid(const void *addr);
-
-/*
  * The page map: goalloc page -> span, in a radix tree indexed by physical
  * address, read without locks.  A leaf covers one 4 MiB slot.
  */
