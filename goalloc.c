@@ -78,7 +78,6 @@
 #define CREATE_TRACE_POINTS
 #include "goalloc_trace.h"
 
-#define GOALLOC_NAME_LEN	32
 /* Per-CPU array capacity: about 64 KiB of objects, 4 to 64 of them. */
 #define GOALLOC_ARRAY_BYTES	65536
 #define GOALLOC_ARRAY_MIN	4
@@ -89,8 +88,13 @@
 #define GOALLOC_EMPTY_MAX	4
 /* Internal: the tiny allocator's cache, which goalloc.debug leaves alone. */
 #define GOALLOC_TINY_CACHE	0x8000U
-/* goalloc_free_rcu() batches: start a grace period at this many objects. */
-#define GOALLOC_RCU_BATCH	64
+/*
+ * goalloc_free_rcu() keeps the pointers it is given in blocks of this
+ * many (a block is 512 bytes), and starts a grace period when a block is
+ * full, or a little later for a batch that stays small.
+ */
+#define GOALLOC_RCU_BLOCK	62
+#define GOALLOC_RCU_BATCH	GOALLOC_RCU_BLOCK
 #define GOALLOC_RCU_DELAY	(HZ / 50 + 1)
 
 /*
@@ -215,23 +219,58 @@ struct goalloc_pcpu_stats {
 };
 
 /**
+ * struct goalloc_rcu_block - pointers waiting for a grace period
+ * @next: the next block of the same batch
+ * @n: pointers in @objs
+ * @fixed: one of a CPU's own blocks (&goalloc_rcu_cpu.fixed), never freed
+ * @objs: the objects, as goalloc_free_rcu() found them
+ */
+struct goalloc_rcu_block {
+	struct goalloc_rcu_block *next;
+	unsigned int n;
+	bool fixed;
+	void *objs[GOALLOC_RCU_BLOCK];
+};
+
+/**
  * struct goalloc_rcu_cpu - one CPU's batch of goalloc_free_rcu() objects
  * @lock: guards the batch
- * @pending: objects waiting for the next grace period, linked by ->next
- * @npending: how many
- * @inflight: objects waiting for the grace period under way
- * @busy: a grace period is under way for @inflight
+ * @pending: blocks of objects waiting for the next grace period, the one
+ *	being filled first
+ * @pending_heads: objects that found no block (no memory), linked through
+ *	their own rcu_heads
+ * @npending: objects in @pending and @pending_heads
+ * @inflight: blocks waiting for the grace period under way
+ * @inflight_heads: as @pending_heads, for the grace period under way
+ * @spare: this CPU's fixed blocks not in use
+ * @busy: a grace period is under way for @inflight, or its objects are
+ *	being freed
+ * @started: batches started, ever
+ * @done: batches whose objects are all freed, ever
  * @rcu: what call_rcu() queues for the batch
  * @timer: starts a grace period for a batch that stays small
+ * @fixed: the CPU's own blocks: one filling while one waits; more are
+ *	allocated (GFP_NOWAIT) only while a batch piles up behind a grace
+ *	period
+ *
+ * The pointers are kept outside the objects, so that an object freed
+ * directly while it waits (a misuse) does not break the batch: the
+ * object's memory may be overwritten or reused, the batch never reads it.
  */
 struct goalloc_rcu_cpu {
 	spinlock_t lock;	/* see the kernel-doc above */
-	struct rcu_head *pending;
+	struct goalloc_rcu_block *pending;
+	struct rcu_head *pending_heads;
 	unsigned int npending;
-	struct rcu_head *inflight;
+	struct goalloc_rcu_block *inflight;
+	struct rcu_head *inflight_heads;
+	struct goalloc_rcu_block *spare;
 	bool busy;
+	unsigned long started;
+	unsigned long done;
 	struct rcu_head rcu;
 	struct timer_list timer;
+	struct goalloc_rcu_block fixed[2];
 };
 
 /*
@@ -250,6 +289,8 @@ static LIST_HEAD(goalloc_caches);
 /* What destroyed caches counted, so that Mallocs and Frees never go down. */
 static unsigned long goalloc_gone_allocs, goalloc_gone_frees;
 static atomic_long_t goalloc_misuse;
+/* Module exit has begun: nothing may schedule goalloc's work items now. */
+static bool goalloc_exiting;
 /* What the shrinker was asked for and gave (bytes), ever. */
 static atomic_long_t goalloc_shrink_scans, goalloc_shrink_bytes;
 static struct dentry *goalloc_debugfs, *goalloc_debugfs_caches;
@@ -261,25 +302,6 @@ static DEFINE_STATIC_KEY_FALSE(goalloc_malloc_debug);
 MODULE_PARM_DESC(debug,
 		 "debug every cache: GOALLOC_POISON, GOALLOC_RED_ZONE, GOALLOC_STORE_USER");
 static int goalloc_cpuhp_state;
-
-/* Page supply for goalloc_heap.c: the buddy allocator. */
-void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid, bool *zeroed)
-{
-	struct page *page = alloc_pages_node(nid, gfp, order);
-
-	*zeroed = want_init_on_alloc(gfp);
-	return page ? page_address(page) : NULL;
-}
-
-void goalloc_pages_free(void *addr, unsigned int order)
-{
-	__free_pages(virt_to_page(addr), order);
-}
-
-int goalloc_pages_nid(const void *addr)
-{
-	return page_to_nid(virt_to_page(addr));
-}
 
 #if IS_ENABLED(CONFIG_KUNIT)
 #include <kunit/resource.h>
@@ -371,6 +393,44 @@ static void __cold goalloc_report_unowned(const void *p,
 	goalloc_report(s == &goalloc_unused_span ?
 		       "double free (no object there any more)" :
 		       "free of memory goalloc does not own", p, c, ip);
+}
+
+/*
+ * Report a bad argument that is a number (a size, an alignment, a node),
+ * printed as one, and count it.
+ */
+static __printf(3, 4) void __cold goalloc_report_arg(unsigned long ip,
+						     const char *cache,
+						     const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	goalloc_count_misuse();
+	if (!__ratelimit(&goalloc_report_rs))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("%pV, cache %s, caller %pS\n", &vaf, cache ?: "-", (void *)ip);
+	va_end(args);
+}
+
+/*
+ * A node argument must be NUMA_NO_NODE or a node number below
+ * MAX_NUMNODES: one unsigned compare, so that NUMA_NO_NODE costs nothing.
+ */
+static __always_inline bool goalloc_node_bad(int node)
+{
+	return unlikely((unsigned int)(node + 1) > MAX_NUMNODES);
+}
+
+static noinline void *goalloc_bad_node(int node, const char *cache,
+				       unsigned long ip)
+{
+	goalloc_report_arg(ip, cache, "bad NUMA node %d (MAX_NUMNODES is %d)",
+			   node, MAX_NUMNODES);
+	return NULL;
 }
 
 /*
@@ -773,11 +833,40 @@ static __always_inline void free_hooks(struct goalloc_cache *c, void *obj)
 		free_hooks_slow(c, obj);
 }
 
+/* ---- The background release ----------------------------------------- */
+
+/*
+ * The heap only says that an arena beyond the reserve fell free
+ * (goalloc_heap_release_wanted()); deciding to drain the caches and then
+ * give arenas back is this file's, which owns the caches' life cycle: a
+ * second later, release_work drains every cache and has the heap give the
+ * free arenas beyond the reserve back.  Module exit sets goalloc_exiting
+ * before it cancels the work, so that nothing arms it again while the
+ * caches are torn down.
+ */
+static void drain_all(void);
+
+static void release_workfn(struct work_struct *work)
+{
+	drain_all();
+	goalloc_heap_release_background();
+}
+
+static DECLARE_DELAYED_WORK(release_work, release_workfn);
+
+/* Spans went back to the heap: arm the background release if it asks. */
+static void release_poll(void)
+{
+	if (goalloc_heap_release_wanted() && !READ_ONCE(goalloc_exiting))
+		schedule_delayed_work(&release_work, HZ);
+}
+
 /* ---- Central lists ---------------------------------------------------- */
 
 static void span_free_rcu(struct rcu_head *head)
 {
 	goalloc_span_destroy(container_of(head, struct goalloc_span, rcu));
+	release_poll();
 }
 
 /* Give spans left without objects back to the heap.  No central lock. */
@@ -795,6 +884,7 @@ static void release_spans(struct goalloc_cache *c, struct list_head *spans)
 		else
 			goalloc_span_destroy(s);
 	}
+	release_poll();
 }
 
 /*
@@ -1033,6 +1123,35 @@ out:
 	return free;
 }
 
+/*
+ * Is @obj, the start of a slot of one of @c's spans, free now?  Slow
+ * paths only: a debug cache's objects carry no marker, its bitmap says.
+ */
+static bool obj_free_now(struct goalloc_cache *c, const void *obj)
+{
+	return (cache_debug(c) || obj_marked(c, obj)) && obj_is_free(c, obj);
+}
+
+/*
+ * Is @obj, an object of @s (a span of a cache, not tiny), waiting in
+ * goalloc_free_rcu()?  Its free then is a double free.  The caller that
+ * queued it sees the bit it set; others see it under the central lock,
+ * or a stale answer only about an object that is not theirs to free.
+ */
+static bool obj_rcu_pending(const struct goalloc_span *s, const void *obj)
+{
+	return READ_ONCE(s->rcu_pending) &&
+	       test_bit(goalloc_span_obj_index(s, obj), s->rcu_bits);
+}
+
+static void __cold goalloc_report_rcu_pending(const void *p,
+					      const struct goalloc_cache *c,
+					      unsigned long ip)
+{
+	goalloc_report("double free (of an object waiting in goalloc_free_rcu())",
+		       p, c, ip);
+}
+
 /* Flush the @n oldest objects of a CPU's array.  Local lock held. */
 static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 			unsigned int n)
@@ -1214,47 +1333,75 @@ static void *central_take(struct goalloc_cache *c, struct goalloc_span *s)
 	return obj;
 }
 
-/* An allocation from memory of one node, straight from the spans. */
+/* A span of @c with room, on @node or (@any_node) anywhere.  Central lock held. */
+static struct goalloc_span *central_find(struct goalloc_cache *c, int node,
+					 bool any_node)
+{
+	struct goalloc_span *s;
+
+	list_for_each_entry(s, &c->central.partial, list)
+		if (any_node || s->nid == node)
+			return s;
+	list_for_each_entry(s, &c->central.empty, list)
+		if (any_node || s->nid == node)
+			return s;
+	return NULL;
+}
+
+/*
+ * An allocation from memory of one node, straight from the spans: a span
+ * of the node, else a new span of the node's own memory; only when the
+ * node has none to give (and the caller does not insist, with
+ * __GFP_THISNODE) any span with room, else a new span wherever the heap
+ * finds pages.  Without the middle step, every allocation for a node
+ * that is out of memory would grow one more span elsewhere.
+ */
 static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
 			      size_t req)
 {
+	bool any_node = false;
 	unsigned long flags;
 	void *obj = NULL;
 
 	goalloc_might_alloc(gfp);
+	/* As the heap does: a node without memory means this CPU's. */
+	if (node == NUMA_NO_NODE || !node_state(node, N_MEMORY))
+		node = numa_mem_id();
 	for (;;) {
 		struct goalloc_span *s, *grown;
 
 		spin_lock_irqsave(&c->central.lock, flags);
-		list_for_each_entry(s, &c->central.partial, list) {
-			if (s->nid == node) {
-				obj = central_take(c, s);
-				break;
-			}
-		}
-		if (!obj) {
-			list_for_each_entry(s, &c->central.empty, list) {
-				if (s->nid == node) {
-					obj = central_take(c, s);
-					break;
-				}
-			}
-		}
+		s = central_find(c, node, any_node);
+		if (s)
+			obj = central_take(c, s);
 		spin_unlock_irqrestore(&c->central.lock, flags);
 		if (obj)
 			break;
+		if (gfp & __GFP_THISNODE) {
+			/* The caller's reclaim, on the node alone. */
+			if (!cache_grow(c, gfp, node, false))
+				return NULL;
+			continue;
+		}
+		if (!any_node) {
+			/* A try of the node, without reclaim, unless it is full. */
+			if (!goalloc_heap_node_full(node) &&
+			    cache_grow(c, (gfp | __GFP_THISNODE | __GFP_NORETRY) &
+				       ~__GFP_DIRECT_RECLAIM, node, false))
+				continue;
+			any_node = true;
+			continue;
+		}
 		grown = cache_grow(c, gfp, node, false);
 		if (!grown)
 			return NULL;
-		if (grown->nid != node) {
-			/* The node is out of memory: take what came. */
-			spin_lock_irqsave(&c->central.lock, flags);
-			if (grown->state == GOALLOC_SPAN_PARTIAL)
-				obj = central_take(c, grown);
-			spin_unlock_irqrestore(&c->central.lock, flags);
-			if (obj)
-				break;
-		}
+		/* Take from it before another allocation fills it. */
+		spin_lock_irqsave(&c->central.lock, flags);
+		if (grown->state == GOALLOC_SPAN_PARTIAL)
+			obj = central_take(c, grown);
+		spin_unlock_irqrestore(&c->central.lock, flags);
+		if (obj)
+			break;
 	}
 	cache_count(c, ALLOC_SLOW);
 	return alloc_finish(c, obj, gfp, true, req);
@@ -1563,14 +1710,18 @@ static void *large_alloc(size_t size, gfp_t gfp, int node)
 static void large_free(struct goalloc_span *s, const void *p, unsigned long ip)
 {
 	unsigned long bytes = (unsigned long)s->npages << GOALLOC_PAGE_SHIFT;
+	u8 state;
 
 	if (unlikely((unsigned long)p != s->base)) {
 		goalloc_report("free of a pointer inside an object", p, NULL, ip);
 		return;
 	}
-	if (unlikely(cmpxchg(&s->state, GOALLOC_SPAN_FULL,
-			     GOALLOC_SPAN_DEAD) != GOALLOC_SPAN_FULL)) {
-		goalloc_report("double free", p, NULL, ip);
+	state = cmpxchg(&s->state, GOALLOC_SPAN_FULL, GOALLOC_SPAN_DEAD);
+	if (unlikely(state != GOALLOC_SPAN_FULL)) {
+		if (state == GOALLOC_SPAN_RCU)
+			goalloc_report_rcu_pending(p, NULL, ip);
+		else
+			goalloc_report("double free", p, NULL, ip);
 		return;
 	}
 	kmemleak_free(p);
@@ -1582,6 +1733,7 @@ static void large_free(struct goalloc_span *s, const void *p, unsigned long ip)
 	goalloc_span_destroy(s);
 	this_cpu_inc(goalloc_stats.large_frees);
 	this_cpu_sub(goalloc_stats.large_bytes, bytes);
+	release_poll();
 }
 
 /* ---- The kmalloc-like family ------------------------------------------ */
@@ -1594,8 +1746,9 @@ static noinline void *malloc_big(size_t size, gfp_t gfp, int node)
 	if (unlikely(size > GOALLOC_MAX_SIZE)) {
 		/* Reached by a tail call: _RET_IP_ is goalloc's caller. */
 		if (!(gfp & __GFP_NOWARN))
-			goalloc_report("allocation larger than goalloc can serve",
-				       (void *)size, NULL, _RET_IP_);
+			goalloc_report_arg(_RET_IP_, NULL,
+					   "allocation larger than goalloc can serve: %zu bytes",
+					   size);
 		return NULL;
 	}
 	return large_alloc(size, gfp, node);
@@ -1662,6 +1815,8 @@ EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC);
 
 void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
 {
+	if (goalloc_node_bad(node))
+		return goalloc_bad_node(node, NULL, _RET_IP_);
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(size, gfp, node, _RET_IP_);
 	return malloc_node(size, gfp, node);
@@ -1673,8 +1828,9 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 	size_t bytes;
 
 	if (unlikely(check_mul_overflow(n, size, &bytes))) {
-		goalloc_report("calloc size overflows", (void *)size, NULL,
-			       _RET_IP_);
+		goalloc_report_arg(_RET_IP_, NULL,
+				   "calloc size overflows: %zu * %zu bytes", n,
+				   size);
 		return NULL;
 	}
 	if (trace_goalloc_alloc_enabled())
@@ -1705,9 +1861,13 @@ static noinline void free_slow(const void *p, struct goalloc_span *s,
 		tiny_free(s, p, ip);
 		return;
 	}
-	if (!goalloc_span_obj_start(s, p)) {
+	if (!goalloc_span_obj_at(s, p)) {
 		goalloc_report("free of a pointer inside an object", p, s->cache,
 			       ip);
+		return;
+	}
+	if (obj_rcu_pending(s, p)) {
+		goalloc_report_rcu_pending(p, s->cache, ip);
 		return;
 	}
 	cache_free(s->cache, (void *)p, ip);
@@ -1770,10 +1930,8 @@ static size_t obj_size(const void *p)
 	c = s->cache;
 	if (c->tiny)
 		return tiny_size(s, p);
-	if (!goalloc_span_obj_start(s, p))
-		return 0;
-	/* A debug cache's objects carry no marker: its bitmap says. */
-	if ((cache_debug(c) || obj_marked(c, p)) && obj_is_free(c, p))
+	if (!goalloc_span_obj_at(s, p) || obj_rcu_pending(s, p) ||
+	    obj_free_now(c, p))
 		return 0;
 	return c->object_size;
 }
@@ -1913,45 +2071,150 @@ EXPORT_SYMBOL_NS_GPL(goalloc_realloc, GOALLOC);
 
 /* ---- goalloc_free_rcu(): batched frees after a grace period ------------ */
 
+/*
+ * Each CPU keeps the pointers given to goalloc_free_rcu() in blocks of
+ * its own (struct goalloc_rcu_block), not in the objects: at the end of
+ * the grace period each one is freed through goalloc_free()'s checked
+ * path, so that an object also freed directly meanwhile is reported as a
+ * double free, and a pointer whose span is gone as memory goalloc does not
+ * own, instead of the batch following links through memory that is no
+ * longer the caller's.  Only when no block can be had (GFP_NOWAIT fails)
+ * is an object linked through its own rcu_head, as kfree_rcu() does.
+ *
+ * What no allocator can catch: an object freed directly and allocated
+ * again before the grace period ends is a live object again when the
+ * batch frees it; that free takes it from its new owner.
+ */
+
 static void rcu_batch_start(struct goalloc_rcu_cpu *b);
 
-static void rcu_batch_done(struct rcu_head *head)
+/* The object holding @head, or @head itself where goalloc has no span. */
+static void *rcu_head_obj(struct rcu_head *head)
 {
-	struct goalloc_rcu_cpu *b = container_of(head, struct goalloc_rcu_cpu,
-						 rcu);
-	struct rcu_head *list, *next;
+	struct goalloc_span *s = goalloc_span_of(head);
+
+	if (!s)
+		return head;
+	if (s->kind != GOALLOC_SPAN_SMALL)
+		return (void *)s->base;
+	return (void *)(s->base + (unsigned long)s->elemsize *
+			goalloc_span_obj_index(s, head));
+}
+
+/*
+ * @obj, given to goalloc_free_rcu(), is one of goalloc's objects and
+ * allocated: mark it as waiting, so that a direct free of it is a double
+ * free, found by the slow path every free of its span takes meanwhile.
+ * Return: false (reported) if it is not allocated, or already waiting.
+ */
+static bool rcu_pending_mark(void *obj, unsigned long ip)
+{
+	struct goalloc_span *s = goalloc_span_lookup(obj);
+	struct goalloc_cache *c = s->cache;
+	unsigned long flags;
+	bool twice;
+
+	if (s->kind != GOALLOC_SPAN_SMALL) {
+		if (cmpxchg(&s->state, GOALLOC_SPAN_FULL,
+			    GOALLOC_SPAN_RCU) == GOALLOC_SPAN_FULL)
+			return true;
+		goalloc_report("free_rcu of an object that is not allocated",
+			       obj, NULL, ip);
+		return false;
+	}
+	if (obj_free_now(c, obj)) {
+		goalloc_report("free_rcu of an object that is not allocated",
+			       obj, c, ip);
+		return false;
+	}
+	spin_lock_irqsave(&c->central.lock, flags);
+	twice = __test_and_set_bit(goalloc_span_obj_index(s, obj), s->rcu_bits);
+	if (!twice && !s->rcu_pending++)
+		WRITE_ONCE(s->limit, 0);
+	spin_unlock_irqrestore(&c->central.lock, flags);
+	if (twice)
+		goalloc_report_rcu_pending(obj, c, ip);
+	return !twice;
+}
+
+/* The grace period is over: @obj is an allocated object again. */
+static void rcu_pending_clear(void *obj)
+{
+	struct goalloc_span *s = goalloc_span_lookup(obj);
+	struct goalloc_cache *c = s->cache;
 	unsigned long flags;
 
+	if (s->kind != GOALLOC_SPAN_SMALL) {
+		cmpxchg(&s->state, GOALLOC_SPAN_RCU, GOALLOC_SPAN_FULL);
+		return;
+	}
+	spin_lock_irqsave(&c->central.lock, flags);
+	__clear_bit(goalloc_span_obj_index(s, obj), s->rcu_bits);
+	if (!--s->rcu_pending)
+		WRITE_ONCE(s->limit, s->nelems * s->elemsize);
+	spin_unlock_irqrestore(&c->central.lock, flags);
+}
+
+static void rcu_free_one(void *obj)
+{
+	rcu_pending_clear(obj);
+	/* The call site of a deferred free: this function. */
+	trace_goalloc_free(_THIS_IP_, obj, obj_cache_name(obj));
+	free_checked(obj, _THIS_IP_);
+}
+
+static void rcu_batch_done(struct rcu_head *rcu)
+{
+	struct goalloc_rcu_cpu *b = container_of(rcu, struct goalloc_rcu_cpu,
+						 rcu);
+	struct goalloc_rcu_block *blocks, *k, *next;
+	struct rcu_head *heads, *h, *hnext;
+	unsigned long flags;
+	unsigned int i;
+
 	spin_lock_irqsave(&b->lock, flags);
-	list = b->inflight;
+	blocks = b->inflight;
+	heads = b->inflight_heads;
 	b->inflight = NULL;
-	b->busy = false;
-	if (b->pending)
-		rcu_batch_start(b);
+	b->inflight_heads = NULL;
 	spin_unlock_irqrestore(&b->lock, flags);
 
-	for (; list; list = next) {
-		struct goalloc_span *s = goalloc_span_of(list);
-		void *obj = (void *)s->base;
-
-		next = list->next;
-		if (s->kind == GOALLOC_SPAN_SMALL)
-			obj += (unsigned long)s->elemsize *
-			       goalloc_span_obj_index(s, list);
-		/* The call site of a deferred free: this function. */
-		trace_goalloc_free(_THIS_IP_, obj, obj_cache_name(obj));
-		free_checked(obj, 0);
+	for (k = blocks; k; k = k->next)
+		for (i = 0; i < k->n; i++)
+			rcu_free_one(k->objs[i]);
+	for (h = heads; h; h = hnext) {
+		hnext = h->next;
+		rcu_free_one(rcu_head_obj(h));
 	}
+
+	spin_lock_irqsave(&b->lock, flags);
+	for (k = blocks; k; k = next) {
+		next = k->next;
+		if (k->fixed) {
+			k->next = b->spare;
+			b->spare = k;
+		} else {
+			kfree(k);
+		}
+	}
+	/* goalloc_rcu_barrier() waits for this: every object is freed. */
+	b->busy = false;
+	b->done++;
+	rcu_batch_start(b);
+	spin_unlock_irqrestore(&b->lock, flags);
 }
 
 /* Move the pending objects under a grace period.  Batch lock held. */
 static void rcu_batch_start(struct goalloc_rcu_cpu *b)
 {
-	if (b->busy || !b->pending)
+	if (b->busy || !b->npending)
 		return;
 	b->busy = true;
+	b->started++;
 	b->inflight = b->pending;
+	b->inflight_heads = b->pending_heads;
 	b->pending = NULL;
+	b->pending_heads = NULL;
 	b->npending = 0;
 	call_rcu(&b->rcu, rcu_batch_done);
 }
@@ -1966,22 +2229,59 @@ static void rcu_batch_timer(struct timer_list *t)
 	spin_unlock_irqrestore(&b->lock, flags);
 }
 
+/* Queue @obj (holding @head) on this CPU's batch.  Batch lock held. */
+static void rcu_batch_add(struct goalloc_rcu_cpu *b, void *obj,
+			  struct rcu_head *head)
+{
+	struct goalloc_rcu_block *k = b->pending;
+
+	if (!k || k->n == GOALLOC_RCU_BLOCK) {
+		k = b->spare;
+		if (k) {
+			b->spare = k->next;
+		} else {
+			/* Any context: the caller may be in a hard IRQ. */
+			k = kmalloc(sizeof(*k), GFP_NOWAIT | __GFP_NOWARN);
+			if (!k) {
+				head->next = b->pending_heads;
+				b->pending_heads = head;
+				return;
+			}
+			k->fixed = false;
+		}
+		k->n = 0;
+		k->next = b->pending;
+		b->pending = k;
+	}
+	k->objs[k->n++] = obj;
+}
+
 void __goalloc_free_rcu(struct rcu_head *head)
 {
-	struct goalloc_span *s = goalloc_span_of(head);
+	struct goalloc_span *s;
 	struct goalloc_rcu_cpu *b;
 	unsigned long flags;
+	void *obj = NULL;
 
-	if (unlikely(!s)) {
+	/* A stale pointer's span may go meanwhile: see lookup_enter(). */
+	rcu_read_lock();
+	s = goalloc_span_of(head);
+	if (unlikely(!s))
 		goalloc_report("free_rcu of memory goalloc does not own", head,
 			       NULL, _RET_IP_);
+	/* No tiny object (under 16 bytes) has room for an rcu_head. */
+	else if (unlikely(s->kind == GOALLOC_SPAN_SMALL && s->cache->tiny))
+		goalloc_report("free_rcu of a pointer inside an object (tiny)",
+			       head, s->cache, _RET_IP_);
+	else if (rcu_pending_mark(rcu_head_obj(head), _RET_IP_))
+		obj = rcu_head_obj(head);
+	rcu_read_unlock();
+	if (!obj)
 		return;
-	}
 	local_irq_save(flags);
 	b = this_cpu_ptr(&goalloc_rcu);
 	spin_lock(&b->lock);
-	head->next = b->pending;
-	b->pending = head;
+	rcu_batch_add(b, obj, head);
 	if (++b->npending >= GOALLOC_RCU_BATCH)
 		rcu_batch_start(b);
 	else if (!timer_pending(&b->timer))
@@ -1991,27 +2291,50 @@ void __goalloc_free_rcu(struct rcu_head *head)
 }
 EXPORT_SYMBOL_NS_GPL(__goalloc_free_rcu, GOALLOC);
 
+/*
+ * Wait for what each CPU had queued when it was looked at, and no more: a
+ * batch started now, or the next one if a grace period is under way (the
+ * objects waiting behind it go with the next batch).  Batches queued
+ * later do not hold the caller up, however busy goalloc_free_rcu() is.
+ * Batches of one CPU complete in order, each callback starting the next.
+ */
 void goalloc_rcu_barrier(void)
 {
-	bool again;
 	int cpu;
 
-	do {
-		again = false;
-		for_each_possible_cpu(cpu) {
-			struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
-			unsigned long flags;
+	for_each_possible_cpu(cpu) {
+		struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
+		unsigned long flags, target;
 
-			spin_lock_irqsave(&b->lock, flags);
-			rcu_batch_start(b);
-			again |= b->busy;
-			spin_unlock_irqrestore(&b->lock, flags);
-		}
-		if (again)
+		spin_lock_irqsave(&b->lock, flags);
+		rcu_batch_start(b);
+		target = b->started + (b->npending ? 1 : 0);
+		spin_unlock_irqrestore(&b->lock, flags);
+		while ((long)(READ_ONCE(b->done) - target) < 0)
 			rcu_barrier();
-	} while (again);
+	}
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_rcu_barrier, GOALLOC);
+
+/* Set up each CPU's batch: its lock, its timer, its own two blocks. */
+static void rcu_batches_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
+		unsigned int i;
+
+		spin_lock_init(&b->lock);
+		timer_setup(&b->timer, rcu_batch_timer, 0);
+		b->spare = NULL;
+		for (i = 0; i < ARRAY_SIZE(b->fixed); i++) {
+			b->fixed[i].fixed = true;
+			b->fixed[i].next = b->spare;
+			b->spare = &b->fixed[i];
+		}
+	}
+}
 
 /* ---- Caches ------------------------------------------------------------ */
 
@@ -2123,6 +2446,42 @@ static void cache_free_struct(struct goalloc_cache *c)
 
 static void cache_debugfs_add(struct goalloc_cache *c);
 
+#define GOALLOC_CACHE_FLAGS	(GOALLOC_HWCACHE_ALIGN | GOALLOC_TYPESAFE_BY_RCU | \
+				 GOALLOC_DEBUG_FLAGS)
+
+/*
+ * goalloc_cache_create()'s arguments, checked as every other input is:
+ * each bad one is reported, with its value, and counted.
+ */
+static bool __cold cache_create_args_bad(const char *name, unsigned int size,
+					 unsigned int align, unsigned int flags,
+					 unsigned long ip)
+{
+	if (!name)
+		goalloc_report_arg(ip, NULL, "cache_create: name is NULL");
+	else if (!size)
+		goalloc_report_arg(ip, name, "cache_create: object size %u",
+				   size);
+	else if (size > GOALLOC_MAX_SIZE)
+		goalloc_report_arg(ip, name,
+				   "cache_create: object size %u over the maximum %lu",
+				   size, GOALLOC_MAX_SIZE);
+	else if (align & (align - 1))
+		goalloc_report_arg(ip, name,
+				   "cache_create: alignment %u not a power of two",
+				   align);
+	else if (align > GOALLOC_PAGE_SIZE)
+		goalloc_report_arg(ip, name,
+				   "cache_create: alignment %u over a page (%lu)",
+				   align, GOALLOC_PAGE_SIZE);
+	else if (flags & ~GOALLOC_CACHE_FLAGS)
+		goalloc_report_arg(ip, name, "cache_create: unknown flags %#x",
+				   flags & ~GOALLOC_CACHE_FLAGS);
+	else
+		return false;
+	return true;
+}
+
 struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 					   unsigned int align, unsigned int flags,
 					   void (*ctor)(void *))
@@ -2131,10 +2490,7 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 	struct goalloc_cache *c;
 	unsigned long irqflags;
 
-	if (!name || !size || size > GOALLOC_MAX_SIZE ||
-	    (align & (align - 1)) || align > GOALLOC_PAGE_SIZE ||
-	    (flags & ~(GOALLOC_HWCACHE_ALIGN | GOALLOC_TYPESAFE_BY_RCU |
-		       GOALLOC_DEBUG_FLAGS)))
+	if (unlikely(cache_create_args_bad(name, size, align, flags, _RET_IP_)))
 		return NULL;
 	flags = cache_flags(flags, false);
 	align = max(align, 8U);
@@ -2221,8 +2577,11 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 
 	if (!c)
 		return;
-	if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
-		goalloc_rcu_barrier();
+	/*
+	 * goalloc_free_rcu() objects of any cache may still wait: they are
+	 * not leaks (kmem_cache_destroy() waits with kvfree_rcu_barrier()).
+	 */
+	goalloc_rcu_barrier();
 	mutex_lock(&goalloc_caches_mutex);
 	cache_drain(c);
 	live = cache_live(c);
@@ -2269,6 +2628,8 @@ EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
 
 void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 {
+	if (goalloc_node_bad(node))
+		return goalloc_bad_node(node, c->name, _RET_IP_);
 	if (trace_goalloc_alloc_enabled())
 		return cache_alloc_traced(c, gfp, node, _RET_IP_);
 	return cache_alloc_on_node(c, gfp, node, 0);
@@ -2289,8 +2650,10 @@ static noinline void cache_free_slow(struct goalloc_cache *c, void *obj,
 		goalloc_report_unowned(obj, s, c, ip);
 	else if (unlikely(s->cache != c))
 		goalloc_report("free to the wrong cache", obj, c, ip);
-	else if (unlikely(!goalloc_span_obj_start(s, obj)))
+	else if (unlikely(!goalloc_span_obj_at(s, obj)))
 		goalloc_report("free of a pointer inside an object", obj, c, ip);
+	else if (unlikely(obj_rcu_pending(s, obj)))
+		goalloc_report_rcu_pending(obj, c, ip);
 	else
 		cache_free(c, obj, ip);
 	lookup_exit();
@@ -2473,28 +2836,23 @@ unsigned int goalloc_cache_size(struct goalloc_cache *c)
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_size, GOALLOC);
 
-static void drain_all(void)
+/* Drain every cache.  goalloc_caches_mutex held. */
+static void drain_all_locked(void)
 {
 	struct goalloc_cache *c;
 	unsigned int i;
 
-	mutex_lock(&goalloc_caches_mutex);
 	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
 		cache_drain(goalloc_kmalloc[i]);
 	list_for_each_entry(c, &goalloc_caches, list)
 		cache_drain(c);
-	mutex_unlock(&goalloc_caches_mutex);
 }
 
-/*
- * For the heap's background release, a second after an arena beyond the
- * reserve fell free: drain the per-CPU arrays and spans and return the
- * empty spans, so that arenas they alone kept busy fall free too.  It runs
- * at most once a second, and only while memory is being given back.
- */
-void goalloc_heap_trim_caches(void)
+static void drain_all(void)
 {
-	drain_all();
+	mutex_lock(&goalloc_caches_mutex);
+	drain_all_locked();
+	mutex_unlock(&goalloc_caches_mutex);
 }
 
 unsigned long goalloc_reclaim(void)
@@ -2571,32 +2929,82 @@ EXPORT_SYMBOL_NS_GPL(goalloc_read_memstats, GOALLOC);
 
 /* ---- Memory pressure, CPU hotplug -------------------------------------- */
 
+/*
+ * The shrinker's drain where it cannot drain itself: give every per-CPU
+ * array and CPU span back, then every free arena, counted as the
+ * shrinker's.
+ */
 static void drain_workfn(struct work_struct *work)
 {
+	unsigned long bytes;
+
 	drain_all();
-	goalloc_heap_release(0);
+	bytes = goalloc_heap_release(0);
+	atomic_long_add(bytes, &goalloc_shrink_bytes);
 }
 
 static DECLARE_WORK(drain_work, drain_workfn);
 
+/* Pages a drain could give back from @c: its per-CPU arrays, its empty spans. */
+static unsigned long cache_drainable_pages(struct goalloc_cache *c)
+{
+	unsigned long objs = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		objs += READ_ONCE(per_cpu_ptr(c->cpu, cpu)->count);
+	return (objs * c->size >> PAGE_SHIFT) +
+	       READ_ONCE(c->central.nr_empty) *
+	       ((unsigned long)c->npages << GOALLOC_PAGE_ORDER);
+}
+
+/*
+ * What a scan could free, in pages: every free arena, and what draining
+ * the caches would return (objects waiting in per-CPU arrays, the empty
+ * spans the central lists keep), which no arena shows as free until the
+ * caches drain.
+ */
 static unsigned long goalloc_shrink_count(struct shrinker *sh,
 					  struct shrink_control *sc)
 {
 	struct goalloc_heap_stats hs;
+	struct goalloc_cache *c;
+	unsigned long pages, flags;
+	unsigned int i;
 
 	goalloc_heap_read_stats(&hs);
-	return hs.free_arenas << GOALLOC_ARENA_ORDER;
+	pages = hs.free_arenas << GOALLOC_ARENA_ORDER;
+	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
+		pages += cache_drainable_pages(goalloc_kmalloc[i]);
+	spin_lock_irqsave(&goalloc_caches_lock, flags);
+	list_for_each_entry(c, &goalloc_caches, list)
+		pages += cache_drainable_pages(c);
+	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
+	return pages;
 }
 
+/*
+ * Drain the caches and give every free arena back.  The drain needs
+ * goalloc_caches_mutex and on_each_cpu(): a reclaimer that may already
+ * hold the mutex (an allocation under it) or may not sleep has it done by
+ * drain_work, and the pages it frees are counted when it runs.
+ */
 static unsigned long goalloc_shrink_scan(struct shrinker *sh,
 					 struct shrink_control *sc)
 {
 	unsigned long bytes;
 
-	/* Arrays are drained by a work: on_each_cpu() may not run here. */
-	schedule_work(&drain_work);
-	bytes = goalloc_heap_release(0);
+	/* The core scans in batches: the first one drained everything. */
+	if (!goalloc_shrink_count(sh, sc))
+		return SHRINK_STOP;
 	atomic_long_inc(&goalloc_shrink_scans);
+	if (preemptible() && mutex_trylock(&goalloc_caches_mutex)) {
+		drain_all_locked();
+		mutex_unlock(&goalloc_caches_mutex);
+	} else if (!READ_ONCE(goalloc_exiting)) {
+		schedule_work(&drain_work);
+	}
+	bytes = goalloc_heap_release(0);
 	atomic_long_add(bytes, &goalloc_shrink_bytes);
 	return bytes >> PAGE_SHIFT;
 }
@@ -2918,47 +3326,117 @@ static int __init create_builtin_caches(void)
 }
 
 /*
- * Free every span of every cache, live objects or not: the module is
- * going, and so are all its users.
+ * A tiny block still live at unload: tell kmemleak its live objects are
+ * gone.  Return: how many there were.
+ */
+static unsigned long tiny_forget(struct goalloc_span *s, unsigned int idx)
+{
+	struct goalloc_tiny_block *t = &s->tiny[idx];
+	unsigned long block = s->base + (unsigned long)idx * GOALLOC_TINY_SIZE;
+	unsigned long live = t->starts & ~atomic_long_read(&t->word) &
+			     (BIT(GOALLOC_TINY_SIZE) - 1);
+	unsigned long n = 0, bit;
+
+	for_each_set_bit(bit, &live, GOALLOC_TINY_SIZE) {
+		kmemleak_free((void *)(block + bit));
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Objects of a span still live at unload: unregistered from kmemleak, as
+ * their pages are about to be freed (a stale entry would make kmemleak
+ * scan freed memory, or find the next owner's object "overlapping" it and
+ * turn itself off).  Return: how many.
+ */
+static unsigned long span_forget_live(struct goalloc_cache *c,
+				      struct goalloc_span *s)
+{
+	unsigned long n = 0, seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->nelems && seen < goalloc_span_live(s); i++) {
+		if (!goalloc_span_obj_live(s, i))
+			continue;
+		seen++;
+		if (c->tiny) {
+			n += tiny_forget(s, i);
+			continue;
+		}
+		kmemleak_free((void *)(s->base + (unsigned long)i * s->elemsize));
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Free every span of a cache, live objects or not (the module is going,
+ * and so are all its users), after reporting the objects still allocated,
+ * as kmem_cache_destroy() does, and taking them out of kmemleak.
+ */
+static void cache_release_all(struct goalloc_cache *c)
+{
+	struct goalloc_span *s;
+	unsigned long live = 0;
+	LIST_HEAD(release);
+
+	list_splice_init(&c->central.partial, &release);
+	list_splice_init(&c->central.full, &release);
+	list_splice_init(&c->central.empty, &release);
+	c->central.nr_empty = 0;
+	list_for_each_entry(s, &release, list)
+		if (goalloc_span_live(s))
+			live += span_forget_live(c, s);
+	if (live) {
+		goalloc_count_misuse();
+		pr_err("cache %s: %lu objects still allocated at unload\n",
+		       c->name, live);
+	}
+	release_spans(c, &release);
+}
+
+/*
+ * Free every span of every cache.  Large objects still allocated are
+ * reported and left where they are: no list holds them, and their pages
+ * (and kmemleak's record of them) stay, leaked.  Every work item, timer
+ * and callback that could touch a cache is stopped already.
  */
 static void release_everything(void)
 {
 	struct goalloc_cache *c, *tmp;
+	long large = 0;
 	unsigned int i;
+	int cpu;
 
-	drain_all();
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
-		LIST_HEAD(release);
-
-		c = goalloc_kmalloc[i];
-		list_splice_init(&c->central.partial, &release);
-		list_splice_init(&c->central.full, &release);
-		list_splice_init(&c->central.empty, &release);
-		release_spans(c, &release);
-	}
+	mutex_lock(&goalloc_caches_mutex);
+	drain_all_locked();
+	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
+		cache_release_all(goalloc_kmalloc[i]);
 	list_for_each_entry_safe(c, tmp, &goalloc_caches, list) {
-		LIST_HEAD(release);
-
-		list_splice_init(&c->central.partial, &release);
-		list_splice_init(&c->central.full, &release);
-		list_splice_init(&c->central.empty, &release);
-		release_spans(c, &release);
+		cache_release_all(c);
 		list_del(&c->list);
 		cache_free_struct(c);
+	}
+	mutex_unlock(&goalloc_caches_mutex);
+	for_each_possible_cpu(cpu) {
+		struct goalloc_pcpu_stats *st = per_cpu_ptr(&goalloc_stats, cpu);
+
+		large += st->large_allocs - st->large_frees;
+	}
+	if (large) {
+		goalloc_count_misuse();
+		pr_err("%ld large objects still allocated at unload; their pages are leaked\n",
+		       large);
 	}
 }
 
 static int __init goalloc_init(void)
 {
-	int cpu, ret;
+	int ret;
 
 	goalloc_marker_key = get_random_long() | 1;
-	for_each_possible_cpu(cpu) {
-		struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
-
-		spin_lock_init(&b->lock);
-		timer_setup(&b->timer, rcu_batch_timer, 0);
-	}
+	rcu_batches_init();
 	ret = goalloc_heap_init();
 	if (ret)
 		return ret;
@@ -2988,17 +3466,28 @@ fail_caches:
 	return ret;
 }
 
+/*
+ * Stop everything that could run goalloc code before tearing anything
+ * down: debugfs, the shrinker and its drain work, the background release,
+ * CPU hotplug, the goalloc_free_rcu() batches and their timers, RCU
+ * callbacks.  goalloc_exiting, set first, keeps any of them from arming
+ * the background release again meanwhile.
+ */
 static void __exit goalloc_exit(void)
 {
 	int cpu;
 
+	WRITE_ONCE(goalloc_exiting, true);
 	debugfs_remove_recursive(goalloc_debugfs);
 	shrinker_teardown();
 	cancel_work_sync(&drain_work);
+	cancel_delayed_work_sync(&release_work);
 	cpuhp_remove_state_nocalls(goalloc_cpuhp_state);
 	goalloc_rcu_barrier();
 	for_each_possible_cpu(cpu)
 		timer_delete_sync(&per_cpu_ptr(&goalloc_rcu, cpu)->timer);
+	/* span_free_rcu() of caches destroyed before. */
+	rcu_barrier();
 	release_everything();
 	rcu_barrier();
 	destroy_builtin_caches();

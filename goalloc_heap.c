@@ -12,9 +12,13 @@
  * of Go's pallocSum (see arena_summarize_free()), and a span's pages are a
  * run found address-ordered first fit
  * over the arenas of the wanted node, lowest address first, as Go's
- * pageAlloc finds them.  A large object of half an arena or more gets a
- * naturally aligned chunk of its own, which goes straight back to the buddy
- * allocator when it is freed.
+ * pageAlloc finds them.  When that node has no room, a new arena is tried
+ * on the node alone (__GFP_THISNODE, without reclaim), then the arenas
+ * of the other nodes, and only then a new arena wherever the page
+ * allocator finds one; an arena is filed under the node its memory is
+ * on.  A large object of half an arena or more gets a naturally aligned
+ * chunk of its own, which goes straight back to the buddy allocator when
+ * it is freed.
  *
  * The page map answers "which span holds this address?" for a free
  * without a lock (Go's spanOf): a radix tree indexed by the address's
@@ -36,11 +40,14 @@
  * __GFP_ZERO asks for.
  *
  * Giving memory back (Go's scavenger): an arena left without spans stays
- * for reuse; a delayed work, a second after an arena beyond
- * goalloc_arena_reserve falls free, has the caches drain their per-CPU
- * arrays and return the empty spans they keep, and gives the free arenas
- * beyond the reserve back to the buddy allocator; under memory pressure
- * the shrinker (in goalloc.c) gives back every free arena.
+ * for reuse.  When one beyond goalloc_arena_reserve falls free, the heap
+ * only says so (goalloc_heap_release_wanted()): goalloc.c, which owns the
+ * caches and their life cycle, runs the background release a second
+ * later (the caches drain, then goalloc_heap_release_background() gives
+ * back the free arenas beyond the reserve), and under memory pressure its
+ * shrinker gives back every free arena.  Nothing here calls up into
+ * goalloc.c, and the heap has no work item of its own that module exit
+ * would have to stop.
  *
  * Locking: heap_lock (irq-safe, it is taken from any context) guards the
  * arena lists, every arena's bitmap and summary, and the statistics.  It
@@ -51,6 +58,7 @@
 #define pr_fmt(fmt) "goalloc: " fmt
 
 #include <linux/bitmap.h>
+#include <linux/jiffies.h>
 #include <linux/kmemleak.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -58,7 +66,6 @@
 #include <linux/nodemask.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/workqueue.h>
 
 #include "goalloc_heap.h"
 #include "goalloc_trace.h"
@@ -106,8 +113,39 @@ unsigned long goalloc_map_limit;
 unsigned long goalloc_map_base;
 static unsigned long map_l1_entries;
 
-static void heap_release_workfn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(heap_release_work, heap_release_workfn);
+/* An arena beyond the reserve fell free (goalloc_heap_release_wanted()). */
+static bool heap_release_wanted;
+/*
+ * Until when (jiffies) a node is taken to be full, after a span of its own
+ * memory could not be had: meanwhile its spans come from elsewhere
+ * without asking the page allocator again each time.  A free of the
+ * node's arena pages ends it.
+ */
+static unsigned long heap_node_short[MAX_NUMNODES];
+
+/*
+ * Page supply: the buddy allocator, in naturally aligned runs of 2^order
+ * kernel pages; *@zeroed says whether they come cleared (as they do under
+ * init_on_alloc).
+ */
+static void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid,
+				 bool *zeroed)
+{
+	struct page *page = alloc_pages_node(nid, gfp, order);
+
+	*zeroed = want_init_on_alloc(gfp);
+	return page ? page_address(page) : NULL;
+}
+
+static void goalloc_pages_free(void *addr, unsigned int order)
+{
+	__free_pages(virt_to_page(addr), order);
+}
+
+static int goalloc_pages_nid(const void *addr)
+{
+	return page_to_nid(virt_to_page(addr));
+}
 
 /*
  * The free-run summary.  Go's pallocSum keeps, per chunk, the free pages
@@ -270,7 +308,8 @@ static struct goalloc_arena *arena_create(unsigned int min_order, gfp_t gfp,
 	void *addr = NULL;
 
 	gfp &= ~__GFP_ZERO;
-	a = kzalloc_node(sizeof(*a), gfp, nid);
+	/* Metadata may come from any node, whatever the pages must. */
+	a = kzalloc_node(sizeof(*a), gfp & ~__GFP_THISNODE, nid);
 	if (!a)
 		return NULL;
 	/*
@@ -290,7 +329,7 @@ static struct goalloc_arena *arena_create(unsigned int min_order, gfp_t gfp,
 	}
 	if (!addr)
 		goto fail;
-	if (map_prepare((unsigned long)addr, gfp)) {
+	if (map_prepare((unsigned long)addr, gfp & ~__GFP_THISNODE)) {
 		goalloc_pages_free(addr, order);
 		goto fail;
 	}
@@ -383,6 +422,58 @@ static bool heap_find(struct goalloc_span *s, int nid)
 	return false;
 }
 
+/* First fit over the arenas of every node but @nid.  heap_lock held. */
+static bool heap_find_other(struct goalloc_span *s, int nid)
+{
+	int other;
+
+	for_each_node(other)
+		if (other != nid && heap_find(s, other))
+			return true;
+	return false;
+}
+
+/*
+ * A new arena for @s, of at least @min_order (0: what @s needs), filed
+ * under the node its memory is really on, and @s placed in it (or in
+ * pages freed meanwhile at lower addresses).
+ */
+static bool heap_grow(struct goalloc_span *s, gfp_t gfp, int nid,
+		      unsigned int min_order)
+{
+	struct goalloc_arena *a;
+	unsigned long flags;
+
+	a = arena_create(max_t(unsigned int, min_order, GOALLOC_PAGE_ORDER +
+			       order_base_2(s->npages)), gfp, nid);
+	if (!a)
+		return false;
+	spin_lock_irqsave(&heap_lock, flags);
+	arena_insert(a);
+	/*
+	 * First fit again: pages freed meanwhile at lower addresses win; the
+	 * new arena, free and large enough, is there if none did.
+	 */
+	heap_find(s, a->nid);
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return true;
+}
+
+/**
+ * goalloc_heap_node_full() - could a span of @nid's memory not be had lately?
+ * @nid: a node
+ *
+ * True for a tenth of a second after goalloc_heap_alloc() found no pages
+ * of @nid, or until pages of @nid are freed: a caller that would take
+ * another node's memory anyway need not ask again meanwhile.
+ *
+ * Return: true if @nid is taken to be full.
+ */
+bool goalloc_heap_node_full(int nid)
+{
+	return time_before(jiffies, READ_ONCE(heap_node_short[nid]));
+}
+
 static int heap_alloc_chunk(struct goalloc_span *s, gfp_t gfp, int nid)
 {
 	unsigned int order = get_order((size_t)s->npages << GOALLOC_PAGE_SHIFT);
@@ -394,7 +485,7 @@ static int heap_alloc_chunk(struct goalloc_span *s, gfp_t gfp, int nid)
 				   &zeroed);
 	if (!addr)
 		return -ENOMEM;
-	if (map_prepare((unsigned long)addr, gfp)) {
+	if (map_prepare((unsigned long)addr, gfp & ~__GFP_THISNODE)) {
 		goalloc_pages_free(addr, order);
 		return -ENOMEM;
 	}
@@ -413,19 +504,24 @@ static int heap_alloc_chunk(struct goalloc_span *s, gfp_t gfp, int nid)
 /**
  * goalloc_heap_alloc() - find pages for a span (Go's mheap.alloc)
  * @s: the span; @s->npages and @s->kind say what it needs
- * @gfp: the caller's allocation flags, used to grow the heap
+ * @gfp: the caller's allocation flags, used to grow the heap; with
+ *	%__GFP_THISNODE only pages of @nid will do (without
+ *	%__GFP_DIRECT_RECLAIM, only from a whole new arena)
  * @nid: the node, or NUMA_NO_NODE for this CPU's
  *
- * Sets @s->base, @s->arena, @s->nid and @s->needzero.  Does not publish the
- * span in the page map: goalloc_heap_map() does, once the span is made.
+ * The node's arenas first, then a new arena on the node, then the arenas
+ * of the other nodes, then a new arena anywhere.  Sets @s->base,
+ * @s->arena, @s->nid and @s->needzero.  Does not publish the span in the
+ * page map: goalloc_heap_map() does, once the span is made.
  * Sleeps only if @gfp allows it.
  *
  * Return: 0, or -ENOMEM.
  */
 int goalloc_heap_alloc(struct goalloc_span *s, gfp_t gfp, int nid)
 {
-	struct goalloc_arena *a;
+	gfp_t node_gfp = gfp | __GFP_THISNODE;
 	unsigned long flags;
+	bool found;
 
 	if (nid == NUMA_NO_NODE || !node_state(nid, N_MEMORY))
 		nid = numa_mem_id();
@@ -433,31 +529,60 @@ int goalloc_heap_alloc(struct goalloc_span *s, gfp_t gfp, int nid)
 		return heap_alloc_chunk(s, gfp, nid);
 
 	spin_lock_irqsave(&heap_lock, flags);
-	if (heap_find(s, nid)) {
-		spin_unlock_irqrestore(&heap_lock, flags);
-		return 0;
-	}
+	found = heap_find(s, nid);
 	spin_unlock_irqrestore(&heap_lock, flags);
-
-	a = arena_create(GOALLOC_PAGE_ORDER + order_base_2(s->npages), gfp, nid);
-	if (!a)
+	if (found)
+		return 0;
+	/*
+	 * The node's own new arena, taken on the node alone: without that,
+	 * an arena the page allocator places on another node would be filed
+	 * there, and every later span for this node would miss again and
+	 * make one more.  First a whole arena without reclaim (not the
+	 * scraps of a node that is short: many small arenas); a caller that
+	 * insists on the node (__GFP_THISNODE) and may reclaim then gets any
+	 * order that fits, with its own @gfp, and goes no further; the others
+	 * use what the heap holds elsewhere.
+	 */
+	node_gfp = (node_gfp | __GFP_NORETRY) & ~__GFP_DIRECT_RECLAIM;
+	if ((gfp & __GFP_THISNODE) || !goalloc_heap_node_full(nid)) {
+		if (heap_grow(s, node_gfp, nid, GOALLOC_ARENA_ORDER))
+			return 0;
+		if ((gfp & __GFP_THISNODE) && (gfp & __GFP_DIRECT_RECLAIM) &&
+		    heap_grow(s, gfp, nid, 0))
+			return 0;
+		WRITE_ONCE(heap_node_short[nid], jiffies + HZ / 10);
+	}
+	if (gfp & __GFP_THISNODE)
 		return -ENOMEM;
 	spin_lock_irqsave(&heap_lock, flags);
-	arena_insert(a);
-	/*
-	 * First fit again: pages freed meanwhile at lower addresses win; the
-	 * new arena, free and large enough, is there if none did.
-	 */
-	heap_find(s, a->nid);
+	found = heap_find_other(s, nid);
 	spin_unlock_irqrestore(&heap_lock, flags);
-	return 0;
+	if (found)
+		return 0;
+	return heap_grow(s, gfp, nid, 0) ? 0 : -ENOMEM;
 }
 
-/* Schedule the background release if more arenas are free than it keeps. */
+/*
+ * More arenas are free than the background release keeps: say so, for
+ * goalloc.c to poll.  heap_lock held.
+ */
 static void heap_kick_release(void)
 {
 	if (heap_stats.free_arenas > READ_ONCE(goalloc_arena_reserve))
-		schedule_delayed_work(&heap_release_work, HZ);
+		WRITE_ONCE(heap_release_wanted, true);
+}
+
+/**
+ * goalloc_heap_release_wanted() - did an arena beyond the reserve fall free?
+ *
+ * Clears the flag: each arena that fell free asks once.  goalloc.c polls
+ * it after giving spans back and schedules the background release.
+ *
+ * Return: true if more arenas are free than goalloc_arena_reserve.
+ */
+bool goalloc_heap_release_wanted(void)
+{
+	return READ_ONCE(heap_release_wanted) && xchg(&heap_release_wanted, false);
 }
 
 /**
@@ -493,6 +618,8 @@ void goalloc_heap_free(struct goalloc_span *s)
 		bitmap_clear(a->used, first, s->npages);
 	a->nfree += s->npages;
 	a->first_free = min(a->first_free, first);
+	if (goalloc_heap_node_full(a->nid))
+		WRITE_ONCE(heap_node_short[a->nid], jiffies);
 	arena_summarize_free(a, first, s->npages);
 	heap_stats.inuse -= bytes;
 	if (a->nfree == a->npages) {
@@ -566,16 +693,24 @@ unsigned long goalloc_heap_release(unsigned int keep)
 	return bytes;
 }
 
-static void heap_release_workfn(struct work_struct *work)
+/**
+ * goalloc_heap_release_background() - one run of the background release
+ *
+ * Gives back the free arenas beyond goalloc_arena_reserve and counts the
+ * run.  Process context; the caches have drained first (goalloc.c).
+ *
+ * Return: bytes given back.
+ */
+unsigned long goalloc_heap_release_background(void)
 {
 	unsigned long bytes, flags;
 
-	goalloc_heap_trim_caches();
 	bytes = goalloc_heap_release(READ_ONCE(goalloc_arena_reserve));
 	spin_lock_irqsave(&heap_lock, flags);
 	heap_stats.release_runs++;
 	heap_stats.release_bytes += bytes;
 	spin_unlock_irqrestore(&heap_lock, flags);
+	return bytes;
 }
 
 /**
@@ -627,7 +762,6 @@ void goalloc_heap_exit(void)
 {
 	unsigned long i, j;
 
-	cancel_delayed_work_sync(&heap_release_work);
 	goalloc_heap_release(0);
 	for (i = 0; i < map_l1_entries; i++) {
 		struct goalloc_map_leaf **l2 = goalloc_map_l1[i];

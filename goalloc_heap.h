@@ -23,23 +23,6 @@
 #define GOALLOC_CHUNK_PAGES	(GOALLOC_ARENA_PAGES / 2)
 
 /*
- * Page supply: the one place the heap meets the kernel's page allocator
- * (implemented in goalloc.c), so that goalloc_heap.c can also be built in
- * user space.  Naturally aligned runs of 2^order kernel pages; *@zeroed
- * says whether they come cleared (as they do under init_on_alloc).
- */
-void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid, bool *zeroed);
-void goalloc_pages_free(void *addr, unsigned int order);
-int goalloc_pages_nid(const void *addr);
-
-/*
- * Called by the background release (process context, goalloc.c) before it
- * gives free arenas back: the caches drain their per-CPU state and return
- * the empty spans they keep.
- */
-void goalloc_heap_trim_caches(void);
-
-/*
  * The page map: goalloc page -> span, in a radix tree indexed by physical
  * address, read without locks.  A leaf covers one 4 MiB slot.
  */
@@ -131,6 +114,9 @@ void goalloc_heap_free(struct goalloc_span *s);
 void goalloc_heap_map(struct goalloc_span *s);
 void goalloc_heap_unmap(struct goalloc_span *s);
 unsigned long goalloc_heap_release(unsigned int keep);
+bool goalloc_heap_release_wanted(void);
+bool goalloc_heap_node_full(int nid);
+unsigned long goalloc_heap_release_background(void);
 void goalloc_heap_read_stats(struct goalloc_heap_stats *st);
 
 /* How many free arenas the background release keeps (module parameter). */

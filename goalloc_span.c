@@ -66,12 +66,16 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 	bool tiny = side == GOALLOC_SIDE_TINY;
 	unsigned long bytes = (unsigned long)npages << GOALLOC_PAGE_SHIFT;
 	unsigned int nelems = bytes / elemsize, words;
+	gfp_t meta_gfp = gfp & ~(__GFP_ZERO | __GFP_THISNODE);
 	struct goalloc_span *s;
 
 	gfp &= ~__GFP_ZERO;
 	words = BITS_TO_LONGS(nelems);
-	/* Not kzalloc: the fields are set below, and only the bitmaps cleared. */
-	s = kmalloc_node(struct_size(s, alloc_bits, 2 * words), gfp,
+	/*
+	 * Not kzalloc: the fields are set below, and only the bitmaps cleared.
+	 * __GFP_THISNODE is for the pages (goalloc_heap_alloc()), not this.
+	 */
+	s = kmalloc_node(struct_size(s, alloc_bits, 3 * words), meta_gfp,
 			 nid == NUMA_NO_NODE ? numa_mem_id() : nid);
 	if (!s)
 		return NULL;
@@ -84,7 +88,7 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 		 */
 		kmemleak_no_scan(s);
 	} else {
-		s->side = kcalloc(nelems, side_size[side], gfp);
+		s->side = kcalloc(nelems, side_size[side], meta_gfp);
 		if (!s->side)
 			goto fail;
 		/*
@@ -94,10 +98,10 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 		 * hide a leak of the first object but reports none falsely).
 		 * The records hold no pointers.
 		 */
-		kmemleak_scan_area(&s->side, sizeof(s->side), gfp);
+		kmemleak_scan_area(&s->side, sizeof(s->side), meta_gfp);
 		kmemleak_no_scan(s->side);
 	}
-	bitmap_zero(s->alloc_bits, 2 * words * BITS_PER_LONG);
+	bitmap_zero(s->alloc_bits, 3 * words * BITS_PER_LONG);
 	s->freeindex = 0;
 	s->alloc_count = 0;
 	s->free_count = 0;
@@ -112,6 +116,8 @@ struct goalloc_span *goalloc_span_create(struct goalloc_cache *cache,
 	s->cache = cache;
 	s->state = GOALLOC_SPAN_DEAD;
 	s->free_bits = s->alloc_bits + words;
+	s->rcu_bits = s->alloc_bits + 2 * words;
+	s->rcu_pending = 0;
 	INIT_LIST_HEAD(&s->list);
 	if (!cache)
 		s->kind = npages >= GOALLOC_CHUNK_PAGES ? GOALLOC_SPAN_CHUNK :

@@ -29,9 +29,13 @@
  *    the span (under that CPU's local lock); the cache's central lock while
  *    no CPU holds it;
  *  - alloc_bits: written only by the sweep, under the central lock;
- *  - free_bits, free_count, state and list: the central lock.
+ *  - free_bits, free_count, state and list: the central lock;
+ *  - rcu_bits, rcu_pending and limit: the central lock (limit is read
+ *    without it, by the fast paths); a large span's state goes from FULL
+ *    to RCU and back by compare-and-exchange.
  * An object is live when it is below freeindex or set in alloc_bits, and
- * not set in free_bits; objects waiting in per-CPU arrays are live.
+ * not set in free_bits; objects waiting in per-CPU arrays are live, and
+ * so are those waiting in goalloc_free_rcu().
  */
 #ifndef _GOALLOC_SPAN_H
 #define _GOALLOC_SPAN_H
@@ -105,6 +109,7 @@ enum goalloc_span_state {
 	GOALLOC_SPAN_FULL,	/* on the central full list */
 	GOALLOC_SPAN_EMPTY,	/* on the central empty list */
 	GOALLOC_SPAN_DEAD,	/* leaving: no list, no CPU */
+	GOALLOC_SPAN_RCU,	/* a large object waiting in goalloc_free_rcu() */
 };
 
 /**
@@ -158,8 +163,9 @@ enum goalloc_span_side {
  * @nelems: objects in the span
  * @limit: @nelems * @elemsize for a span of a cache whose objects are
  *	freed through the per-CPU arrays, offsets below it being inside
- *	objects; 0 for large and tiny spans, so that goalloc_span_obj_start()
- *	sends their frees down the slow path
+ *	objects; 0 for large and tiny spans, and while an object of the span
+ *	waits in goalloc_free_rcu(), so that goalloc_span_obj_start() sends
+ *	their frees down the slow path (which refuses that object)
  * @kind: &enum goalloc_span_kind
  * @state: &enum goalloc_span_state
  * @needzero: the span's memory may hold old data (Go's span.needzero)
@@ -176,6 +182,8 @@ enum goalloc_span_side {
  * @tiny: per-object tiny-block bookkeeping, for the tiny cache's spans
  * @debug: per-object debug records, for the spans of debug caches
  * @side: either of the two, or NULL
+ * @rcu_pending: objects of the span waiting in goalloc_free_rcu()
+ * @rcu_bits: which, one bit an object
  * @free_bits: objects freed since the last sweep
  * @alloc_bits: objects allocated as of the last sweep (@nelems bits,
  *	followed in the same allocation by @free_bits)
@@ -206,6 +214,8 @@ struct goalloc_span {
 		struct goalloc_obj_debug *debug;
 		void *side;
 	};
+	unsigned int rcu_pending;
+	unsigned long *rcu_bits;
 	unsigned long *free_bits;
 	unsigned long alloc_bits[];
 };
@@ -285,6 +295,24 @@ static __always_inline bool goalloc_span_obj_start(const struct goalloc_span *s,
 	 * is at least divmagic.  A span of one object has divmagic 1.
 	 */
 	return off < s->limit && (u32)(off * s->divmagic) < s->divmagic;
+}
+
+/**
+ * goalloc_span_obj_at() - goalloc_span_obj_start(), whatever @s->limit is
+ * @s: a span of objects
+ * @p: any address
+ *
+ * For slow paths, which also see spans whose limit is 0 for now.
+ *
+ * Return: true if @p is the first byte of an object of @s.
+ */
+static inline bool goalloc_span_obj_at(const struct goalloc_span *s,
+				       const void *p)
+{
+	unsigned long off = (unsigned long)p - s->base;
+
+	return off < (unsigned long)s->nelems * s->elemsize &&
+	       (u32)(off * s->divmagic) < s->divmagic;
 }
 
 static inline bool goalloc_span_obj_live(const struct goalloc_span *s,

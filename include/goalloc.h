@@ -72,12 +72,18 @@ struct goalloc_cache;
 /* The largest object goalloc serves: a whole 4 MiB arena, as kmalloc. */
 #define GOALLOC_MAX_SIZE		(4UL << 20)
 
+/* A cache's name keeps at most GOALLOC_NAME_LEN - 1 bytes (31). */
+#define GOALLOC_NAME_LEN		32
+
 /**
  * goalloc_cache_create() - create a cache of objects of one size
- * @name: name for statistics and reports; the string is copied
+ * @name: name for statistics and reports; the string is copied, its first
+ *	%GOALLOC_NAME_LEN - 1 (31) bytes: a longer name is cut short, and
+ *	spaces, tabs, newlines and '/' become '_' (a name is one word in
+ *	goalloc/caches and a debugfs directory)
  * @size: object size in bytes, 1 to %GOALLOC_MAX_SIZE
- * @align: required alignment (0 or a power of two), or 0 for the default
- *	of 8 bytes
+ * @align: required alignment (0 or a power of two, at most 8 KiB, a
+ *	goalloc page), or 0 for the default of 8 bytes
  * @flags: %GOALLOC_HWCACHE_ALIGN, %GOALLOC_TYPESAFE_BY_RCU, and the debug
  *	flags %GOALLOC_POISON, %GOALLOC_RED_ZONE, %GOALLOC_STORE_USER
  * @ctor: constructor run once on each object slot when its span is made,
@@ -87,6 +93,10 @@ struct goalloc_cache;
  * @align, cut from spans of as many 8 KiB pages as Go's tail-waste rule
  * (at most 1/8 of a span unused) asks for, with its own per-CPU arrays and
  * central span lists, sharing goalloc's one page heap.
+ *
+ * A bad argument (a NULL @name, @size 0 or over %GOALLOC_MAX_SIZE, @align
+ * not a power of two or over a page, a flag not listed above) is reported
+ * with its value and counted (goalloc_misuse_count()), as every bad input.
  *
  * Context: process context; may sleep.
  * Return: the cache, or NULL on a bad argument or when memory is short.
@@ -99,10 +109,12 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
  * goalloc_cache_destroy() - destroy a cache
  * @cache: the cache; NULL is ignored
  *
- * All objects must have been freed.  If some were not, the cache reports
- * how many and keeps their spans (their memory is leaked, as with
+ * All objects must have been freed; objects passed to goalloc_free_rcu()
+ * (of any cache) are waited for first, as kmem_cache_destroy() waits with
+ * kvfree_rcu_barrier().  If some objects are still allocated, the cache
+ * reports how many and keeps their spans (their memory is leaked, as with
  * kmem_cache_destroy()), so that no one reads freed pages.  For a
- * %GOALLOC_TYPESAFE_BY_RCU cache this waits for an RCU grace period.
+ * %GOALLOC_TYPESAFE_BY_RCU cache this also waits for an RCU grace period.
  *
  * Context: process context; may sleep.
  */
@@ -124,8 +136,12 @@ void *goalloc_cache_alloc(struct goalloc_cache *cache, gfp_t gfp);
  * @gfp: allocation flags
  * @node: the NUMA node, or %NUMA_NO_NODE for no preference
  *
+ * The node's memory if it has some; else, unless @gfp has
+ * %__GFP_THISNODE, memory of another node.  A @node below %NUMA_NO_NODE
+ * or at least %MAX_NUMNODES is reported and counted.
+ *
  * Context: any context, with @gfp suited to it.
- * Return: an object, or NULL when memory is short.
+ * Return: an object, or NULL when memory is short or @node is bad.
  */
 void *goalloc_cache_alloc_node(struct goalloc_cache *cache, gfp_t gfp, int node);
 
@@ -216,8 +232,11 @@ void *goalloc_malloc(size_t size, gfp_t gfp);
  * @gfp: allocation flags
  * @node: the node, or %NUMA_NO_NODE
  *
+ * As goalloc_cache_alloc_node() for the node: a bad @node is reported and
+ * counted.
+ *
  * Context: any context, with @gfp suited to it.
- * Return: as goalloc_malloc().
+ * Return: as goalloc_malloc(), or NULL if @node is bad.
  */
 void *goalloc_malloc_node(size_t size, gfp_t gfp, int node);
 
@@ -328,7 +347,12 @@ void __goalloc_free_rcu(struct rcu_head *head);
  * @rhf: the name of a struct rcu_head member of *@ptr
  *
  * The object is freed once every RCU reader that might see it is done.
- * Frees are batched: one grace period serves many objects.
+ * Frees are batched: one grace period serves many objects.  goalloc keeps
+ * the pointer outside the object and frees it through goalloc_free()'s
+ * checks: an object also freed directly meanwhile is reported as a double
+ * free when the grace period ends.  The one case no allocator can catch:
+ * an object freed directly and allocated again before the grace period
+ * ends is live again when it is freed, and is taken from its new owner.
  */
 #define goalloc_free_rcu(ptr, rhf) __goalloc_free_rcu(&(ptr)->rhf)
 
@@ -392,7 +416,8 @@ void goalloc_read_memstats(struct goalloc_memstats *ms);
  * goalloc_rcu_barrier() - wait for every goalloc_free_rcu() so far
  *
  * Like kvfree_rcu_barrier(): when it returns, every object passed to
- * goalloc_free_rcu() before the call has been freed.
+ * goalloc_free_rcu() before the call has been freed.  It waits for those
+ * only: objects queued meanwhile, on any CPU, do not hold it up.
  *
  * Context: process context; may sleep.
  */

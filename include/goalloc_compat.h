@@ -390,7 +390,9 @@ goalloc_compat_kmalloc(size_t size, gfp_t gfp)
 static __always_inline __alloc_size(1) void *
 goalloc_compat_kmalloc_node(size_t size, gfp_t gfp, int node)
 {
-	if (unlikely(goalloc_compat_for_kernel(size, gfp)))
+	/* A bad node goes to goalloc, which reports it, not to the kernel. */
+	if (unlikely(goalloc_compat_for_kernel(size, gfp)) &&
+	    likely((unsigned int)(node + 1) <= MAX_NUMNODES))
 		return kmalloc_node(size, gfp, node);
 	return goalloc_malloc_node(goalloc_compat_size(size),
 				   gfp & ~__GFP_ACCOUNT, node);

@@ -600,6 +600,69 @@ static void fr_live_object_is_live(struct kunit *test)
 	fr_expect_baseline(test, base);
 }
 
+/*
+ * An object given to goalloc_free_rcu() is no longer its user's: a free
+ * of it before the grace period ends is a double free, reported at once
+ * (the batch must not free it a second time, after someone else got it),
+ * and so are a second goalloc_free_rcu() of it and one of a freed
+ * object.  Small objects of a cache and of the malloc family, and a large
+ * one; afterwards every object is back and allocations are distinct.
+ */
+struct fr_rcu_obj {
+	u64 payload[3];
+	struct rcu_head rcu;
+};
+
+static void fr_rcu_pending_one(struct kunit *test, struct goalloc_cache *c,
+			       size_t size)
+{
+	struct fr_rcu_obj *p, *q;
+	void *got[4];
+	unsigned int same;
+	int reports;
+
+	p = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
+	q = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	reports = fr_errors;
+	goalloc_free_rcu(p, rcu);
+	if (c)
+		goalloc_cache_free(c, p);
+	else
+		goalloc_free(p);
+	KUNIT_EXPECT_EQ(test, fr_errors - reports, 1);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(fr_last, "goalloc_free_rcu"));
+	goalloc_free_rcu(p, rcu);
+	KUNIT_EXPECT_EQ(test, fr_errors - reports, 2);
+	if (c)
+		goalloc_cache_free(c, q);
+	else
+		goalloc_free(q);
+	goalloc_free_rcu(q, rcu);
+	KUNIT_EXPECT_EQ(test, fr_errors - reports, 3);
+	goalloc_rcu_barrier();
+	KUNIT_EXPECT_EQ(test, fr_errors - reports, 3);
+	same = fr_alloc_distinct(c, size, got, 4);
+	KUNIT_EXPECT_EQ(test, same, 0U);
+	fr_free_all(c, got, 4);
+}
+
+static void fr_free_rcu_pending(struct kunit *test)
+{
+	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_cache *c = goalloc_cache_create("fr_rcu",
+						       sizeof(struct fr_rcu_obj),
+						       0, 0, NULL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	fr_rcu_pending_one(test, c, 0);
+	fr_rcu_pending_one(test, NULL, sizeof(struct fr_rcu_obj));
+	fr_rcu_pending_one(test, NULL, 100 * SZ_1K);
+	goalloc_cache_destroy(c);
+	fr_expect_baseline(test, base);
+}
+
 static struct kunit_case fr_cases[] = {
 	KUNIT_CASE(fr_delayed_double_free),
 	KUNIT_CASE(fr_double_free_after_flush),
@@ -612,6 +675,7 @@ static struct kunit_case fr_cases[] = {
 	KUNIT_CASE(fr_cross_cpu_double_free),
 	KUNIT_CASE(fr_marker_outside_object),
 	KUNIT_CASE(fr_live_object_is_live),
+	KUNIT_CASE(fr_free_rcu_pending),
 	{}
 };
 

@@ -14,8 +14,12 @@
 #     offline and back, a short round of the misuse fuzzer (tools/fuzz/)
 #     finds no divergence from its model, and kmemleak (kmemleak=on)
 #     reports goalloc objects forgotten on purpose (tools/torture/leak.c)
-#     and not those kept, nor goalloc's span records, and stays on while
-#     tiny objects churn across CPUs (tools/torture/churn.c);
+#     and not those kept, nor goalloc's span records, stays on while tiny
+#     objects churn across CPUs (tools/torture/churn.c), and takes the
+#     forgotten ones out when goalloc is unloaded with them live; goalloc
+#     is unloaded 25 times as its background release comes due
+#     (rmmod-race.sh), and its shrinker drains the caches under
+#     drop_caches (shrinker.sh);
 #  3. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel;
 #  4. on both kernels, goalloc's kselftests (selftests/goalloc/: a
@@ -166,6 +170,21 @@ if kdir=$(tools/kernel.sh debug); then
 				"kmemleak debug 6.12" -- -m "$mods" -m "$tdir" \
 				-a "kmemleak=on" -t 600
 			grep -E '^kmemleak: ' "$GOALLOC_OUT/logs/kmemleak.log" |
+				tr -d '\r' || true
+			# rmmod goalloc as its background release comes due
+			# (25 rounds, about a minute), and the shrinker giving
+			# back what only a drain frees.
+			log "booting the debug kernel for the rmmod race"
+			guest "$bz" tools/guest/rmmod-race.sh rmmod-race \
+				"rmmod race debug 6.12" --ktap -- -m "$mods" \
+				-m "$tdir" -a "kasan_multi_shot" -t 300
+			log "booting the debug kernel for the shrinker"
+			guest "$bz" tools/guest/shrinker.sh shrinker \
+				"shrinker debug 6.12" --ktap -- -m "$mods" \
+				-m "$tdir" -a "kasan_multi_shot" -t 300
+			grep -E '^(shrinker|rmmod-race): ' \
+				"$GOALLOC_OUT/logs/shrinker.log" \
+				"$GOALLOC_OUT/logs/rmmod-race.log" -h |
 				tr -d '\r' || true
 		else
 			record 1 "$name"

@@ -1,9 +1,10 @@
 # Runs in the debug guest booted with kmemleak=on: goalloc registers its
 # objects with kmemleak, so the objects goalloc_leak.ko forgets (7, 200 and
 # 40000 bytes: tiny, small and large) are reported, with goalloc_leak in
-# their stacks, and those it keeps (5 and 300 bytes) are not.
+# their stacks, and those it keeps (5 and 300 bytes) are not; then goalloc
+# is unloaded with the forgotten ones live (see below).
 #
-# goalloc_churn.ko then hands tiny objects from CPU to CPU for a few
+# goalloc_churn.ko meanwhile hands tiny objects from CPU to CPU for a few
 # seconds, each freed as the next is carved from the same block, and keeps
 # objects of a debug cache: kmemleak must never find a new object over an
 # old one's entry ("overlaps existing", after which it turns itself off),
@@ -65,6 +66,32 @@ else
 	fail=1
 fi
 grep -c "unreferenced object" /tmp/leaks | sed 's/^/kmemleak: reports: /'
-[ $fail -eq 0 ]
 rmmod goalloc_churn
+# rmmod goalloc with the forgotten objects still allocated: goalloc reports
+# them per cache and takes them out of kmemleak before it frees their
+# pages, so that kmemleak keeps no entry for memory that is no longer
+# goalloc's (the large one keeps its pages, leaked, and its entry).
 rmmod goalloc_leak
+rmmod goalloc
+dmesg | grep "still allocated at unload" | sed 's/^.*goalloc: /kmemleak: at unload: /'
+for cache in goalloc-tiny goalloc-208; do
+	if dmesg | grep -q "cache $cache: 1 objects still allocated at unload"; then
+		echo "kmemleak: the unload reports the object left in $cache"
+	else
+		echo "kmemleak: FAIL: no unload report for $cache"
+		fail=1
+	fi
+done
+for size in 7 200; do
+	addr=$(sed -n "s/^unreferenced object \(0x[0-9a-f]*\) (size $size):.*/\1/p" \
+		/tmp/leaks | head -n 1)
+	[ -n "$addr" ] || continue
+	echo "dump=$addr" >$kl 2>/dev/null || true
+	if dmesg | grep -q "Unknown object at $addr"; then
+		echo "kmemleak: no entry left for the $size-byte object after unload"
+	else
+		echo "kmemleak: FAIL: the $size-byte object at $addr is still in kmemleak after unload"
+		fail=1
+	fi
+done
+[ $fail -eq 0 ]
