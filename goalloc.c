@@ -1633,7 +1633,21 @@ restart:
  * turn itself off) and init_on_free zeroes its bytes (its block's bytes
  * are zeroed only when the block itself is freed).
  */
-static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
+/*
+ * Zero a tiny object's at most 15 bytes in place: a call to memset() here
+ * would cost every tiny free a stack frame.
+ */
+static __always_inline void tiny_zero(void *p, unsigned int n)
+{
+	u8 *b = p;
+
+	/* Byte stores the compiler will not turn back into memset(). */
+	while (n--)
+		WRITE_ONCE(*b++, 0);
+}
+
+static noinline void tiny_free(struct goalloc_span *s, const void *p,
+			       unsigned long ip)
 {
 	unsigned int idx = goalloc_span_obj_index(s, p);
 	unsigned long block = s->base + (unsigned long)idx * GOALLOC_TINY_SIZE;
@@ -1654,7 +1668,7 @@ static void tiny_free(struct goalloc_span *s, const void *p, unsigned long ip)
 	/* Its size: up to the first end mark from its start on. */
 	ends = READ_ONCE(t->ends) >> off;
 	if (want_init_on_free() && ends)
-		memset((void *)p, 0, __ffs(ends) + 1);
+		tiny_zero((void *)p, __ffs(ends) + 1);
 	do {
 		/* Freed meanwhile on another CPU: a racing double free. */
 		if (old & bit) {
@@ -1707,7 +1721,8 @@ static void *large_alloc(size_t size, gfp_t gfp, int node)
 	return (void *)s->base;
 }
 
-static void large_free(struct goalloc_span *s, const void *p, unsigned long ip)
+static noinline void large_free(struct goalloc_span *s, const void *p,
+				unsigned long ip)
 {
 	unsigned long bytes = (unsigned long)s->npages << GOALLOC_PAGE_SHIFT;
 	u8 state;
@@ -1841,6 +1856,22 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC);
 
 /*
+ * A small object's free that the fast path declined: a pointer inside an
+ * object, or a span with an object waiting in goalloc_free_rcu().
+ */
+static noinline void small_free_slow(struct goalloc_span *s, const void *p,
+				     unsigned long ip)
+{
+	if (!goalloc_span_obj_at(s, p))
+		goalloc_report("free of a pointer inside an object", p,
+			       s->cache, ip);
+	else if (obj_rcu_pending(s, p))
+		goalloc_report_rcu_pending(p, s->cache, ip);
+	else
+		cache_free(s->cache, (void *)p, ip);
+}
+
+/*
  * Every free that is not the fast case below: NULL, memory goalloc does
  * not own, pointers inside objects, tiny and large objects.
  */
@@ -1853,24 +1884,12 @@ static noinline void free_slow(const void *p, struct goalloc_span *s,
 		goalloc_report_unowned(p, s, NULL, ip);
 		return;
 	}
-	if (s->kind != GOALLOC_SPAN_SMALL) {
-		large_free(s, p, ip);
-		return;
-	}
-	if (s->cache->tiny) {
-		tiny_free(s, p, ip);
-		return;
-	}
-	if (!goalloc_span_obj_at(s, p)) {
-		goalloc_report("free of a pointer inside an object", p, s->cache,
-			       ip);
-		return;
-	}
-	if (obj_rcu_pending(s, p)) {
-		goalloc_report_rcu_pending(p, s->cache, ip);
-		return;
-	}
-	cache_free(s->cache, (void *)p, ip);
+	/* Each case out of line: this dispatch needs no stack frame. */
+	if (s->kind != GOALLOC_SPAN_SMALL)
+		return large_free(s, p, ip);
+	if (s->cache->tiny)
+		return tiny_free(s, p, ip);
+	small_free_slow(s, p, ip);
 }
 
 /* goalloc_free(): find the span, check the pointer, push on the array. */
