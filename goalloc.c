@@ -2530,8 +2530,12 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 		size = marker_off + sizeof(unsigned long);
 	}
 	size = ALIGN(size, align);
-	if (size > GOALLOC_MAX_SIZE)
+	if (size > GOALLOC_MAX_SIZE) {
+		goalloc_report_arg(_RET_IP_, name,
+				   "cache_create: object size %u takes a %u-byte slot (alignment, red zone, free marker), over the maximum %lu",
+				   object_size, size, GOALLOC_MAX_SIZE);
 		return NULL;
+	}
 	c = cache_new(name, size, object_size, span_pages_for(size), flags,
 		      ctor);
 	if (!c)
