@@ -385,7 +385,7 @@ static void cache_create_bad_arguments_reported(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, c);
 	KUNIT_EXPECT_TRUE(test, lt_cache_listed("lt_a_name_much_longer_than_31_b"));
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 7);
+	KUNIT_EXPECT_EQ(test, goalloc_errors, 8);
 }
 
 static struct kunit_case life_cases[] = {
