@@ -2,298 +2,142 @@
 /*
  * goalloc: the Go runtime's memory allocator as a kernel module.
  *
- * This file holds the per-CPU caches (Go's mcache), the central span lists
- * (Go's mcentral), the tiny and large allocators, the public API and the
- * module's life cycle.  Spans are in goalloc_span.c, the page heap in
- * goalloc_heap.c.
+ * This file is the allocator proper: the per-CPU caches (Go's mcache),
+ * the central span lists (Go's mcentral), the tiny and large objects, the
+ * API of include/goalloc.h and the module's life.  Every other file says
+ * what it holds and points back here; this overview is the one place that
+ * walks the paths end to end, as Go's malloc.go does for its runtime.
  *
  * Caches.  Every allocation is served by a cache: a user cache made by
  * goalloc_cache_create(), one built-in cache per Go size class for the
- * kmalloc-like family, and a tiny cache whose 16-byte objects are the
- * blocks of the tiny allocator.  A cache has, for each CPU:
- *  - a LIFO array of objects recently freed on that CPU: allocation pops
- *    it first, free pushes on it, and when it is full half of it is
- *    flushed to the spans in one batch under the central lock;
- *  - the span it allocates from (Go's mcache.alloc[spc]), taken with
- *    goalloc_span_next_free_fast() (Go's nextFreeFast) when the array is
- *    empty.
- * A free on another CPU than the allocating one is an ordinary free: the
- * object goes to the freeing CPU's array, with no atomic and no lock.
+ * kmalloc-like family (a size class is a cache), and the tiny cache whose
+ * 16-byte objects are the blocks of the tiny allocator.  A cache has, on
+ * each CPU, a LIFO array of objects freed there and the span it allocates
+ * from; centrally, the spans no CPU holds, under a spinlock.
  *
- * The central lists (Go's mcentral), one per cache, hold the spans no CPU
- * holds: partial spans (with free objects, perhaps not yet swept) and full
- * ones.  A CPU whose span is used up sweeps it, takes a partial span, or
- * grows the cache by a span from the heap.  A flush sets each object's bit
- * in its span's free_bits; a full span that gains a free object becomes
- * partial; a span left with no live object goes back to the heap (after an
- * RCU grace period for GOALLOC_TYPESAFE_BY_RCU caches).
+ * Allocation (goalloc_cache_alloc(), goalloc_malloc() up to 32 KiB):
+ *  1. the CPU's array: pop the object freed last (cache_alloc(), IRQs off
+ *     under the CPU's local lock, no atomic);
+ *  2. the CPU's span: Go's nextFreeFast, a ctz in the span's 64-bit
+ *     allocCache (goalloc_span_next_free_fast(), goalloc_span.h);
+ *  3. the slow path (cache_refill()): the next word of the span's bitmap
+ *     (goalloc_span_next_free()), else central_refill(): sweep the span
+ *     (fold its frees into its bitmap, goalloc_span_sweep()) or swap it
+ *     for a partial or empty one from the central lists;
+ *  4. no span has room: cache_grow(), with the CPU's lock dropped and the
+ *     caller's gfp: a span from the heap (goalloc_span_create() ->
+ *     goalloc_heap_alloc(): first fit in an arena of the node), and
+ *  5. no arena has room: a new 4 MiB arena from the page allocator
+ *     (goalloc_heap.c: arena_create() -> alloc_pages_node()).
+ *  Every allocation clears the object's free marker and ends in
+ *  alloc_finish_fast() (zeroing), or alloc_finish() where KASAN, kmemleak
+ *  or a debug cache want more (goalloc_debug.c).
+ *  Tiny (goalloc_malloc() under 16 bytes, tiny_alloc()): carve the CPU's
+ *  16-byte block by Go's alignment rule; a new block is an object of the
+ *  tiny cache, taken by steps 1 to 5.  Large (over 32 KiB, large_alloc()):
+ *  a span of its own from the heap (step 4), or from 2 MiB up pages of its
+ *  own (goalloc_heap.c's chunks).  A debug cache (any GOALLOC_POISON,
+ *  RED_ZONE or STORE_USER, or goalloc.debug=1) has no array and no CPU
+ *  span: it allocates from its central lists (cache_alloc_node()).
  *
- * Objects in per-CPU arrays still count as live in their spans;
- * goalloc_cache_shrink(), goalloc_reclaim(), the shrinker and CPU hotplug
- * drain them.  In this fast mode a freed object is trusted: a free is
- * checked against the page map (the pointer must be the start of an
- * object of the right cache), and a double free is caught when the object
- * is the last one freed on the CPU or when the flush finds it free in its
- * span's bitmap.
+ * Free (goalloc_free(), goalloc_cache_free()):
+ *  1. the page map finds the span (goalloc_span_lookup(), goalloc_heap.h:
+ *     three loads, no lock; the cache API skips it for the CPU's own
+ *     span), and the pointer must start an object of the right cache;
+ *  2. the free marker: a free slot holds it (see goalloc_internal.h); a
+ *     free that finds it goes to obj_is_free(), which decides exactly
+ *     under the central lock (double free, slot never handed out) and
+ *     reports it;
+ *  3. push on the CPU's array, then mark the slot free;
+ *  4. the array is full: cache_flush() gives its older half back to the
+ *     spans under the central lock (central_free_objects(): a bit in each
+ *     span's free_bits); a span left with no live object goes to the
+ *     empty list, or, when that is full, back to the heap
+ *     (release_spans(): goalloc_heap_free(), its descriptor an RCU grace
+ *     period later);
+ *  5. an arena left with no span beyond goalloc_arena_reserve asks for the
+ *     background release (goalloc_reclaim.c), which drains the caches and
+ *     gives free arenas back to the page allocator a second later.
+ *  Tiny: a bit in the block's word by compare-and-exchange (tiny_free());
+ *  the block is freed (steps 2 to 5) with its last object.  Large: the
+ *  span goes back at once (large_free()).  A debug cache's free is
+ *  checked against its span's bitmap and poisoned (goalloc_debug.c).
+ *  goalloc_free_rcu() marks the object as waiting in its span and queues
+ *  its pointer on the CPU's batch; after a grace period the batch frees
+ *  it by this path (goalloc_rcu.c).
+ *
+ * Files:
+ *  (this file)        per-CPU caches, central lists, tiny, large, the
+ *                     API, caches' life, module init and exit
+ *  goalloc_internal.h structures shared above the heap, inline gates
+ *  goalloc_debug.c    reports, debug caches, KASAN and kmemleak bodies
+ *  goalloc_rcu.c      goalloc_free_rcu() batches, goalloc_rcu_barrier()
+ *  goalloc_reclaim.c  background release, shrinker, goalloc_reclaim(),
+ *                     CPU hotplug: drain, then give arenas back
+ *  goalloc_stats.c    goalloc_read_memstats(), event sums, debugfs
+ *  goalloc_span.[ch]  Go's mspan: bitmaps, nextFree, sweep
+ *  goalloc_heap.[ch]  Go's mheap: arenas, first fit, the page map, and
+ *                     the page supply (the only caller of alloc_pages)
+ *  goalloc_trace.h    tracepoints
+ * Layers call only down: this file and the files beside it -> spans ->
+ * heap -> the page allocator.  The heap calls nothing above it; it says
+ * that an arena fell free (goalloc_heap_release_wanted()) and is asked.
  *
  * Lock order:
- *   goalloc_caches_mutex (create, destroy, draining every cache)
+ *   goalloc_caches_mutex (create, destroy, drains of every cache, debugfs)
  *     cache->cpu->lock (local_lock: IRQs off on this CPU)
  *       cache->central.lock (spinlock, IRQ-safe)
- *       heap_lock (goalloc_heap.c, innermost; never nested with central)
- *   goalloc_caches_lock (spinlock: the cache list, for readers in any
- *     context) is taken alone.
- * The page allocator and kmalloc (for metadata) are called with no goalloc
- * lock held, so the heap grows with the caller's gfp; the per-CPU lock is
- * dropped around it and the allocation starts over.
+ *       heap_lock (goalloc_heap.c, IRQ-safe, innermost: nothing is taken
+ *         under it, nor is the page allocator or kmalloc called; spans go
+ *         back to the heap after the central lock is dropped, so the two
+ *         are never nested)
+ *   A goalloc_free_rcu() batch's lock (goalloc_rcu.c, per CPU, IRQ-safe)
+ *     is taken alone: an object's waiting mark is set and cleared under
+ *     the central lock with no batch lock held, and a batch's objects are
+ *     freed after its lock is dropped.
+ *   goalloc_caches_lock (spinlock: the user caches' list, for readers in
+ *     any context) is taken alone.
+ * The page allocator and kmalloc (for metadata) are called with no
+ * goalloc lock held, so the heap grows with the caller's gfp; the per-CPU
+ * lock is dropped around it and the allocation starts over.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpuhotplug.h>
-#include <linux/debugfs.h>
-#include <linux/jump_label.h>
 #include <linux/kasan.h>
 #include <linux/kmemleak.h>
 #include <linux/local_lock.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/poison.h>
 #include <linux/random.h>
-#include <linux/ratelimit.h>
 #include <linux/sched/mm.h>
-#include <linux/seq_file.h>
-#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/stackdepot.h>
-#include <linux/stacktrace.h>
-#include <linux/timer.h>
 
-#include <goalloc.h>
-
-#include "goalloc_heap.h"
+#include "goalloc_internal.h"
 #define CREATE_TRACE_POINTS
 #include "goalloc_trace.h"
-
-/* Per-CPU array capacity: about 64 KiB of objects, 4 to 64 of them. */
-#define GOALLOC_ARRAY_BYTES	65536
-#define GOALLOC_ARRAY_MIN	4
-#define GOALLOC_ARRAY_MAX	64
-/* Empty spans a cache keeps for reuse: about 32 KiB, 2 to 4 spans. */
-#define GOALLOC_EMPTY_BYTES	(32 << 10)
-#define GOALLOC_EMPTY_MIN	2
-#define GOALLOC_EMPTY_MAX	4
-/* Internal: the tiny allocator's cache, which goalloc.debug leaves alone. */
-#define GOALLOC_TINY_CACHE	0x8000U
-/*
- * goalloc_free_rcu() keeps the pointers it is given in blocks of this
- * many (a block is 512 bytes), and starts a grace period when a block is
- * full, or a little later for a batch that stays small.
- */
-#define GOALLOC_RCU_BLOCK	62
-#define GOALLOC_RCU_BATCH	GOALLOC_RCU_BLOCK
-#define GOALLOC_RCU_DELAY	(HZ / 50 + 1)
-
-/*
- * What a cache counts, per CPU, in the spirit of SLUB_STATS but always on:
- * summed when debugfs reads them, so counting needs no atomic.  The fast
- * paths count only what they count anyway, one increment for each object
- * (allocations are ARRAY_POP + SPAN_FAST + ALLOC_SLOW, frees FREE_FAST +
- * PUSH_SLOW + FREE_SLOW - FREE_DOUBLE); they and PUSH_SLOW are written
- * under the CPU's local lock, every other one with this_cpu_inc().
- */
-enum goalloc_event {
-	GOALLOC_EV_ARRAY_POP,		/* allocated from the CPU's array */
-	GOALLOC_EV_SPAN_FAST,		/* allocated by nextFreeFast */
-	GOALLOC_EV_ALLOC_SLOW,		/* allocated past the fast path */
-	GOALLOC_EV_FREE_FAST,		/* freed on the array, fast path */
-	GOALLOC_EV_PUSH_SLOW,		/* freed on the array, slow path */
-	GOALLOC_EV_FREE_SLOW,		/* freed straight to the spans */
-	GOALLOC_EV_FREE_DOUBLE,		/* pushed frees a flush found double */
-	GOALLOC_EV_REFILL,		/* the CPU's span used up */
-	GOALLOC_EV_FLUSH,		/* arrays flushed to the spans */
-	GOALLOC_EV_SWEEP,		/* spans swept */
-	GOALLOC_EV_SPAN_GROW,		/* spans taken from the heap */
-	GOALLOC_EV_SPAN_RELEASE,	/* spans given back to the heap */
-	GOALLOC_EV_DRAIN,		/* a CPU's part drained */
-	GOALLOC_NR_EVENTS
-};
-
-/**
- * struct goalloc_cpu_cache - one CPU's part of a cache (Go's mcache entry)
- * @lock: guards the rest on this CPU; IRQs are off while it is held
- * @count: objects in @objects
- * @span: the span allocated from, or &goalloc_empty_span
- * @ev: event counts on this CPU, ever (&enum goalloc_event)
- * @tiny: the tiny cache only: the block being carved, or 0
- * @tiny_meta: bookkeeping of @tiny
- * @tiny_off: bytes of @tiny carved so far
- * @tiny_carved: objects carved from @tiny
- * @tiny_allocs: tiny objects allocated on this CPU, ever
- * @tiny_frees: tiny objects freed on this CPU, ever
- * @objects: LIFO of freed objects, in @objects[1] to @objects[@count],
- *	the most recent last; @objects[0] stays NULL, so that the top,
- *	@objects[@count], can be read (for the double-free check) unguarded
- */
-struct goalloc_cpu_cache {
-	local_lock_t lock;
-	unsigned int count;
-	struct goalloc_span *span;
-	unsigned long ev[GOALLOC_NR_EVENTS];
-	unsigned long tiny;
-	struct goalloc_tiny_block *tiny_meta;
-	unsigned int tiny_off;
-	unsigned int tiny_carved;
-	unsigned long tiny_allocs;
-	unsigned long tiny_frees;
-	void *objects[];
-};
-
-/**
- * struct goalloc_central - a cache's spans that no CPU holds (Go's mcentral)
- * @lock: guards the lists and the central part of their spans
- * @partial: spans with free objects
- * @full: spans without
- * @empty: spans without live objects, kept for reuse (as SLUB keeps
- *	min_partial slabs) until there are too many or the cache is shrunk
- * @nr_empty: spans on @empty
- */
-struct goalloc_central {
-	spinlock_t lock;	/* see the kernel-doc above */
-	struct list_head partial;
-	struct list_head full;
-	struct list_head empty;
-	unsigned long nr_empty;
-};
-
-/**
- * struct goalloc_cache - a size class: per-CPU caches and central lists
- * @cpu: the per-CPU part
- * @size: object size, the slot each object takes in a span
- * @object_size: bytes of an object its user may use: @size, or with
- *	%GOALLOC_RED_ZONE the size asked of goalloc_cache_create()
- * @array_max: capacity of each per-CPU array
- * @marker_off: where in a slot the free marker is: 0, or past the object
- *	for caches whose objects keep their bytes while free (a constructor's
- *	state, or what RCU readers of a %GOALLOC_TYPESAFE_BY_RCU cache see)
- * @npages: goalloc pages per span
- * @max_empty: empty spans the central lists keep
- * @flags: GOALLOC_* flags
- * @tiny: this is the tiny allocator's cache
- * @ctor: constructor, run once per object slot
- * @central: the central lists
- * @list: on goalloc_caches
- * @debugfs: its directory under goalloc/cache/, or NULL
- * @name: for reports and statistics
- */
-struct goalloc_cache {
-	struct goalloc_cpu_cache __percpu *cpu;
-	unsigned int size;
-	unsigned int object_size;
-	unsigned int array_max;
-	unsigned int marker_off;
-	unsigned int npages;
-	unsigned int max_empty;
-	unsigned int flags;
-	bool tiny;
-	void (*ctor)(void *obj);
-	struct goalloc_central central;
-	struct list_head list;
-	struct dentry *debugfs;
-	char name[GOALLOC_NAME_LEN];
-};
-
-/**
- * struct goalloc_pcpu_stats - per-CPU counters of the large allocator
- * @large_allocs: large objects allocated on this CPU, ever
- * @large_frees: large objects freed on this CPU, ever
- * @large_bytes: bytes allocated minus bytes freed on this CPU
- */
-struct goalloc_pcpu_stats {
-	unsigned long large_allocs;
-	unsigned long large_frees;
-	long large_bytes;
-};
-
-/**
- * struct goalloc_rcu_block - pointers waiting for a grace period
- * @next: the next block of the same batch
- * @n: pointers in @objs
- * @fixed: one of a CPU's own blocks (&goalloc_rcu_cpu.fixed), never freed
- * @objs: the objects, as goalloc_free_rcu() found them
- */
-struct goalloc_rcu_block {
-	struct goalloc_rcu_block *next;
-	unsigned int n;
-	bool fixed;
-	void *objs[GOALLOC_RCU_BLOCK];
-};
-
-/**
- * struct goalloc_rcu_cpu - one CPU's batch of goalloc_free_rcu() objects
- * @lock: guards the batch
- * @pending: blocks of objects waiting for the next grace period, the one
- *	being filled first
- * @pending_heads: objects that found no block (no memory), linked through
- *	their own rcu_heads
- * @npending: objects in @pending and @pending_heads
- * @inflight: blocks waiting for the grace period under way
- * @inflight_heads: as @pending_heads, for the grace period under way
- * @spare: this CPU's fixed blocks not in use
- * @busy: a grace period is under way for @inflight, or its objects are
- *	being freed
- * @started: batches started, ever
- * @done: batches whose objects are all freed, ever
- * @rcu: what call_rcu() queues for the batch
- * @timer: starts a grace period for a batch that stays small
- * @fixed: the CPU's own blocks: one filling while one waits; more are
- *	allocated (GFP_NOWAIT) only while a batch piles up behind a grace
- *	period
- *
- * The pointers are kept outside the objects, so that an object freed
- * directly while it waits (a misuse) does not break the batch: the
- * object's memory may be overwritten or reused, the batch never reads it.
- */
-struct goalloc_rcu_cpu {
-	spinlock_t lock;	/* see the kernel-doc above */
-	struct goalloc_rcu_block *pending;
-	struct rcu_head *pending_heads;
-	unsigned int npending;
-	struct goalloc_rcu_block *inflight;
-	struct rcu_head *inflight_heads;
-	struct goalloc_rcu_block *spare;
-	bool busy;
-	unsigned long started;
-	unsigned long done;
-	struct rcu_head rcu;
-	struct timer_list timer;
-	struct goalloc_rcu_block fixed[2];
-};
 
 /*
  * The built-in caches: one per size class, and the tiny cache in slot 0
  * (class 0 means "large", which no cache serves).
  */
-static struct goalloc_cache *goalloc_kmalloc[GOALLOC_NUM_SIZE_CLASSES];
+struct goalloc_cache *goalloc_kmalloc[GOALLOC_NUM_SIZE_CLASSES];
 static_assert(GOALLOC_STATS_CLASSES == GOALLOC_NUM_SIZE_CLASSES);
-#define goalloc_tiny_cache	goalloc_kmalloc[0]
-static DEFINE_PER_CPU(struct goalloc_pcpu_stats, goalloc_stats);
-static DEFINE_PER_CPU(struct goalloc_rcu_cpu, goalloc_rcu);
+DEFINE_PER_CPU(struct goalloc_pcpu_stats, goalloc_stats);
 
-static DEFINE_MUTEX(goalloc_caches_mutex);
-static DEFINE_SPINLOCK(goalloc_caches_lock);
-static LIST_HEAD(goalloc_caches);
+/* Their uses and lock order: see goalloc_internal.h and the top of this file. */
+DEFINE_MUTEX(goalloc_caches_mutex);
+DEFINE_SPINLOCK(goalloc_caches_lock);
+LIST_HEAD(goalloc_caches);
 /* What destroyed caches counted, so that Mallocs and Frees never go down. */
-static unsigned long goalloc_gone_allocs, goalloc_gone_frees;
-static atomic_long_t goalloc_misuse;
+unsigned long goalloc_gone_allocs, goalloc_gone_frees;
 /* Module exit has begun: nothing may schedule goalloc's work items now. */
-static bool goalloc_exiting;
-/* What the shrinker was asked for and gave (bytes), ever. */
-static atomic_long_t goalloc_shrink_scans, goalloc_shrink_bytes;
-static struct dentry *goalloc_debugfs, *goalloc_debugfs_caches;
+bool goalloc_exiting;
 
 static bool goalloc_debug;
 module_param_named(debug, goalloc_debug, bool, 0444);
@@ -301,572 +145,15 @@ module_param_named(debug, goalloc_debug, bool, 0444);
 static DEFINE_STATIC_KEY_FALSE(goalloc_malloc_debug);
 MODULE_PARM_DESC(debug,
 		 "debug every cache: GOALLOC_POISON, GOALLOC_RED_ZONE, GOALLOC_STORE_USER");
-static int goalloc_cpuhp_state;
 
-#if IS_ENABLED(CONFIG_KUNIT)
-#include <kunit/resource.h>
-#include <kunit/test-bug.h>
-
-/*
- * Count a report in the running KUnit test's "goalloc_errors" resource, as
- * SLUB counts its own in "slab_errors", so that a test can expect exactly
- * the reports its misuse must cause.
- */
-static void goalloc_kunit_count(void)
-{
-	struct kunit *test = kunit_get_current_test();
-	struct kunit_resource *r;
-
-	if (!test)
-		return;
-	r = kunit_find_named_resource(test, "goalloc_errors");
-	if (!r)
-		return;
-	(*(int *)r->data)++;
-	kunit_put_resource(r);
-}
-
-/*
- * Keep what a report said in the running test's "goalloc_last_report"
- * resource (a char[GOALLOC_REPORT_LEN]), so that a test can check the
- * words of a report that the rate limit kept off the console.
- */
-#define GOALLOC_REPORT_LEN	96
-static void goalloc_kunit_note(const char *what)
-{
-	struct kunit *test = kunit_get_current_test();
-	struct kunit_resource *r;
-
-	if (!test)
-		return;
-	r = kunit_find_named_resource(test, "goalloc_last_report");
-	if (!r)
-		return;
-	strscpy(r->data, what, GOALLOC_REPORT_LEN);
-	kunit_put_resource(r);
-}
-#else
-static inline void goalloc_kunit_count(void) { }
-static inline void goalloc_kunit_note(const char *what) { }
-#endif
-
-/* Every misuse report counts here (goalloc_misuse_count()) and for KUnit. */
-static void goalloc_count_misuse(void)
-{
-	atomic_long_inc(&goalloc_misuse);
-	goalloc_kunit_count();
-}
-
-/* Reports are rate limited, their count is not. */
-static DEFINE_RATELIMIT_STATE(goalloc_report_rs, DEFAULT_RATELIMIT_INTERVAL,
-			      DEFAULT_RATELIMIT_BURST);
-
-/*
- * Report a bad input and count it: tests compare goalloc_misuse_count()
- * before and after.
- */
-static void __cold goalloc_report(const char *what, const void *p,
-				  const struct goalloc_cache *c,
-				  unsigned long ip)
-{
-	goalloc_count_misuse();
-	goalloc_kunit_note(what);
-	if (!__ratelimit(&goalloc_report_rs))
-		return;
-	if (ip)
-		pr_err("%s: object %p, cache %s, caller %pS\n",
-		       what, p, c ? c->name : "-", (void *)ip);
-	else
-		pr_err("%s: object %p, cache %s\n", what, p, c ? c->name : "-");
-}
-
-/*
- * A pointer in no span: @s is goalloc_empty_span for memory goalloc does
- * not hold, goalloc_unused_span for pages of one of its arenas that no
- * span holds now, where only a freed object's stale pointer can point.
- */
-static void __cold goalloc_report_unowned(const void *p,
-					  const struct goalloc_span *s,
-					  const struct goalloc_cache *c,
-					  unsigned long ip)
-{
-	goalloc_report(s == &goalloc_unused_span ?
-		       "double free (no object there any more)" :
-		       "free of memory goalloc does not own", p, c, ip);
-}
-
-/*
- * Report a bad argument that is a number (a size, an alignment, a node),
- * printed as one, and count it.
- */
-static __printf(3, 4) void __cold goalloc_report_arg(unsigned long ip,
-						     const char *cache,
-						     const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	goalloc_count_misuse();
-	if (!__ratelimit(&goalloc_report_rs))
-		return;
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_err("%pV, cache %s, caller %pS\n", &vaf, cache ?: "-", (void *)ip);
-	va_end(args);
-}
-
-/*
- * A node argument must be NUMA_NO_NODE or a node number below
- * MAX_NUMNODES: one unsigned compare, so that NUMA_NO_NODE costs nothing.
- */
-static __always_inline bool goalloc_node_bad(int node)
-{
-	return unlikely((unsigned int)(node + 1) > MAX_NUMNODES);
-}
-
-static noinline void *goalloc_bad_node(int node, const char *cache,
-				       unsigned long ip)
-{
-	goalloc_report_arg(ip, cache, "bad NUMA node %d (MAX_NUMNODES is %d)",
-			   node, MAX_NUMNODES);
-	return NULL;
-}
-
-/*
- * might_alloc() catches a sleeping allocation from atomic context on
- * kernels built to check (DEBUG_ATOMIC_SLEEP, lockdep); elsewhere all it
- * does is offer to reschedule, a call that would cost the fast path a
- * tenth of its instructions, so goalloc leaves it out there.
- */
-static __always_inline void goalloc_might_alloc(gfp_t gfp)
-{
-	if (IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) || IS_ENABLED(CONFIG_LOCKDEP))
-		might_alloc(gfp);
-}
-
-static __always_inline bool
-cache_want_init_on_alloc(const struct goalloc_cache *c, gfp_t gfp)
-{
-	/* SLUB's rule: init_on_alloc spares constructed and RCU objects. */
-	if (likely(!want_init_on_alloc(gfp)))
-		return false;
-	if (c->ctor || (c->flags & GOALLOC_TYPESAFE_BY_RCU))
-		return gfp & __GFP_ZERO;
-	return true;
-}
-
-static __always_inline bool cache_want_init_on_free(const struct goalloc_cache *c)
-{
-	return want_init_on_free() && !c->ctor &&
-	       !(c->flags & GOALLOC_TYPESAFE_BY_RCU);
-}
-
-/*
- * A debug cache's free objects hold POISON_FREE; not those with a
- * constructor's state, nor those RCU readers may still look at.
- */
-static bool cache_poisons(const struct goalloc_cache *c)
-{
-	return (c->flags & GOALLOC_POISON) && !c->ctor &&
-	       !(c->flags & GOALLOC_TYPESAFE_BY_RCU);
-}
-
-/*
- * A span found in the page map outside a CPU's locked section may leave
- * it meanwhile, if the pointer was not to a live object (a double free,
- * a stale pointer): its descriptor is freed an RCU grace period after it
- * left (goalloc_span_destroy()), and such a lookup is an RCU reader until
- * it is done with the span.  On kernels without preemption the section
- * is one already (it does not schedule, and TREE_RCU waits for every CPU
- * to), and these cost nothing, leaving the fast paths' tail calls be.
- */
-#ifdef CONFIG_PREEMPTION
-#define lookup_enter()	rcu_read_lock()
-#define lookup_exit()	rcu_read_unlock()
-#else
-#define lookup_enter()	do { } while (0)
-#define lookup_exit()	do { } while (0)
-#endif
-
-/* Count a slow-path event of @c on this CPU. */
-#define cache_count(c, event)	this_cpu_inc((c)->cpu->ev[GOALLOC_EV_##event])
-
-/* ---- Debug caches, KASAN and kmemleak ----------------------------------- */
-
-#define GOALLOC_DEBUG_FLAGS	(GOALLOC_POISON | GOALLOC_RED_ZONE | \
-				 GOALLOC_STORE_USER)
-/* Red zone a cache's objects get at least, in bytes. */
-#define GOALLOC_RED_ZONE_MIN	8
-/* Frames kept of each stack of GOALLOC_STORE_USER. */
-#define GOALLOC_STACK_DEPTH	16
-
-/*
- * KASAN and kmemleak must hear of every allocation and free: on kernels
- * with either, every allocation ends in alloc_finish() and every free
- * calls free_hooks().  Elsewhere the fast paths do neither.
- */
-#define GOALLOC_HOOKS	(IS_ENABLED(CONFIG_KASAN_GENERIC) || \
-			 IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
-
-/* A debug cache: no per-CPU array or span, every free checked exactly. */
-static __always_inline bool cache_debug(const struct goalloc_cache *c)
-{
-	return c->flags & GOALLOC_DEBUG_FLAGS;
-}
-
-#ifdef CONFIG_KASAN_GENERIC
-/*
- * Generic KASAN keeps one shadow byte per 8-byte granule: 0 when all of
- * it may be accessed, n when its first n bytes may, a negative code that
- * names the bug otherwise.  The codes are those of mm/kasan/kasan.h,
- * which modules cannot include, so that KASAN's report says
- * slab-use-after-free or slab-out-of-bounds.  Objects start on a granule
- * and their sizes are multiples of it.  The shadow is written with
- * __memset(): KASAN checks a module's own stores, and would report them.
- */
-#define GOALLOC_KASAN_GRANULE	BIT(KASAN_SHADOW_SCALE_SHIFT)
-#define GOALLOC_KASAN_FREE	0xFB	/* KASAN_SLAB_FREE */
-#define GOALLOC_KASAN_REDZONE	0xFC	/* KASAN_SLAB_REDZONE */
-
-static void kasan_shadow_set(const void *addr, size_t size, int value)
-{
-	__memset(kasan_mem_to_shadow(addr), value,
-		 size >> KASAN_SHADOW_SCALE_SHIFT);
-}
-
-/* @size bytes at @obj may be used, the rest of its @slot is a red zone. */
-static void goalloc_kasan_alloc(const void *obj, size_t size, size_t slot)
-{
-	size_t whole = round_down(size, GOALLOC_KASAN_GRANULE);
-
-	kasan_shadow_set(obj, whole, 0);
-	if (whole < size) {
-		kasan_shadow_set(obj + whole, GOALLOC_KASAN_GRANULE,
-				 size - whole);
-		whole += GOALLOC_KASAN_GRANULE;
-	}
-	if (whole < slot)
-		kasan_shadow_set(obj + whole, slot - whole,
-				 GOALLOC_KASAN_REDZONE);
-}
-
-static void goalloc_kasan_free(const void *obj, size_t slot)
-{
-	kasan_shadow_set(obj, slot, GOALLOC_KASAN_FREE);
-}
-#else
-static inline void goalloc_kasan_alloc(const void *obj, size_t size,
-				       size_t slot) { }
-static inline void goalloc_kasan_free(const void *obj, size_t slot) { }
-#endif
-
-/* goalloc itself may touch all of the object: its checks, its zeroing. */
-static inline void goalloc_kasan_unpoison(const void *obj, size_t slot)
-{
-	goalloc_kasan_alloc(obj, slot, slot);
-}
-
-/*
- * The free marker.  Every free slot of a cache that is not a debug cache
- * holds goalloc_marker_key, a random odd word drawn at load time, in the
- * word at c->marker_off: written into every slot when its span is made
- * and at every free, cleared (to 0) at every allocation.  A free that
- * finds the marker is a double free, a free of a slot never handed out,
- * or (with a chance of 2^-64 for data its user did not copy from freed
- * memory) a live object whose word happens to hold it: obj_is_free()
- * tells which, exactly, off the fast path.  So the marker only sends
- * frees to that check, and no value a user writes makes goalloc take a
- * live object for a free one.  The key is odd, so that no marker is the
- * address of an 8-byte aligned object, as list heads and back pointers
- * often are.
- *
- * A write to a freed object's marker word (a use after free) can hide a
- * later double free of that object from the default mode, as it can
- * corrupt SLUB's free list; debug caches and KASAN catch the write itself.
- *
- * On a KASAN kernel the marker's word is in freed or red-zone shadow, and
- * goalloc's own accesses to it must not be checked.
- */
-static unsigned long goalloc_marker_key __read_mostly;
-
-#ifdef CONFIG_KASAN_GENERIC
-static noinline __no_sanitize_address unsigned long marker_read(const void *w)
-{
-	return READ_ONCE(*(const unsigned long *)w);
-}
-
-static noinline __no_sanitize_address void marker_write(void *w,
-							unsigned long v)
-{
-	WRITE_ONCE(*(unsigned long *)w, v);
-}
-#else
-/*
- * Plain accesses, which the compiler may fold into a compare: only a
- * double free on another CPU reads a marker that is being written, and
- * obj_is_free() decides that case under a lock.
- */
-static __always_inline unsigned long marker_read(const void *w)
-{
-	/* Racy only against a double free: see above. */
-	return data_race(*(const unsigned long *)w);
-}
-
-static __always_inline void marker_write(void *w, unsigned long v)
-{
-	*(unsigned long *)w = v;
-}
-#endif
-
-/* Does @obj, a slot of @c, hold the free marker? */
-static __always_inline bool obj_marked(const struct goalloc_cache *c,
-				       const void *obj)
-{
-	return marker_read(obj + c->marker_off) == goalloc_marker_key;
-}
-
-/* @obj is free: in an array or in its span. */
-static __always_inline void obj_mark(const struct goalloc_cache *c, void *obj)
-{
-	marker_write(obj + c->marker_off, goalloc_marker_key);
-}
-
-/* @obj is handed out. */
-static __always_inline void obj_unmark(const struct goalloc_cache *c,
-				       void *obj)
-{
-	marker_write(obj + c->marker_off, 0);
-}
-
-static struct goalloc_obj_debug *obj_debug(struct goalloc_span *s,
-					   const void *obj)
-{
-	return &s->debug[goalloc_span_obj_index(s, obj)];
-}
-
-static depot_stack_handle_t save_stack(void)
-{
-#if IS_ENABLED(CONFIG_STACKDEPOT) && IS_ENABLED(CONFIG_STACKTRACE)
-	unsigned long entries[GOALLOC_STACK_DEPTH];
-	unsigned int n;
-
-	/* Any context, any lock held: the depot may not sleep for pages. */
-	n = stack_trace_save(entries, ARRAY_SIZE(entries), 2);
-	return stack_depot_save(entries, n, GFP_NOWAIT | __GFP_NOWARN);
-#else
-	return 0;
-#endif
-}
-
-/* Report misuse of a debug cache's object, with its stacks if kept. */
-static void __cold debug_report(const char *what, struct goalloc_cache *c,
-				struct goalloc_span *s, const void *obj,
-				long offset)
-{
-	struct goalloc_obj_debug *d = obj_debug(s, obj);
-
-	goalloc_count_misuse();
-	goalloc_kunit_note(what);
-	if (!__ratelimit(&goalloc_report_rs))
-		return;
-	if (offset >= 0)
-		pr_err("%s at offset %ld: object %p, cache %s\n", what, offset,
-		       obj, c->name);
-	else
-		pr_err("%s: object %p, cache %s\n", what, obj, c->name);
-	if (!(c->flags & GOALLOC_STORE_USER) || !IS_ENABLED(CONFIG_STACKDEPOT))
-		return;
-	if (d->alloc_stack) {
-		pr_err("object %p last allocated by:\n", obj);
-		stack_depot_print(d->alloc_stack);
-	}
-	if (d->free_stack) {
-		pr_err("object %p last freed by:\n", obj);
-		stack_depot_print(d->free_stack);
-	}
-}
-
-/*
- * A new span of a debug cache: each object starts free, as if freed
- * after an allocation of the whole object, its red zone (if no poison
- * covers it) SLUB_RED_INACTIVE.
- */
-static void debug_init_span(struct goalloc_cache *c, struct goalloc_span *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nelems; i++) {
-		void *obj = (void *)(s->base + (unsigned long)i * c->size);
-
-		s->debug[i].size = c->object_size;
-		if ((c->flags & GOALLOC_RED_ZONE) && !cache_poisons(c))
-			memset(obj + c->object_size, SLUB_RED_INACTIVE,
-			       c->size - c->object_size);
-	}
-}
-
-/*
- * A debug cache hands out @obj for @req bytes: its poison (or free red
- * zone) must be intact, a change being a write while it was free; its
- * red zone is armed and its caller recorded.  The object is the caller's
- * alone now, and so is its record.
- */
-static void debug_on_alloc(struct goalloc_cache *c, void *obj, size_t req)
-{
-	struct goalloc_span *s = goalloc_span_of(obj);
-	struct goalloc_obj_debug *d = obj_debug(s, obj);
-	u8 *bad = NULL;
-
-	if (cache_poisons(c))
-		bad = memchr_inv(obj, POISON_FREE, c->size);
-	else if (c->flags & GOALLOC_RED_ZONE)
-		bad = memchr_inv(obj + d->size, SLUB_RED_INACTIVE, c->size - d->size);
-	if (bad)
-		debug_report("freed object modified (use after free)", c, s,
-			     obj, bad - (u8 *)obj);
-	d->size = req;
-	if (c->flags & GOALLOC_RED_ZONE)
-		memset(obj + req, SLUB_RED_ACTIVE, c->size - req);
-	if (c->flags & GOALLOC_STORE_USER)
-		d->alloc_stack = save_stack();
-}
-
-/*
- * A debug cache takes @obj back (its bitmap said it was live): check the
- * red zone, record the caller, poison it.  Without poison, init_on_free
- * zeroes the object (as SLUB does its RED_ZONE and STORE_USER caches'),
- * the red zone, if any, becoming the free one.  Central lock held.
- */
-static void debug_on_free(struct goalloc_cache *c, struct goalloc_span *s,
-			  void *obj)
-{
-	struct goalloc_obj_debug *d = obj_debug(s, obj);
-	bool red_zone = c->flags & GOALLOC_RED_ZONE;
-	u8 *bad;
-
-	goalloc_kasan_unpoison(obj, c->size);
-	if (red_zone) {
-		bad = memchr_inv(obj + d->size, SLUB_RED_ACTIVE, c->size - d->size);
-		if (bad)
-			debug_report("red zone overwritten (out of bounds write)",
-				     c, s, obj, bad - (u8 *)obj);
-	}
-	if (c->flags & GOALLOC_STORE_USER)
-		d->free_stack = save_stack();
-	if (cache_poisons(c)) {
-		memset(obj, POISON_FREE, c->size);
-	} else {
-		if (cache_want_init_on_free(c))
-			memset(obj, 0, red_zone ? d->size : c->size);
-		if (red_zone)
-			memset(obj + d->size, SLUB_RED_INACTIVE,
-			       c->size - d->size);
-	}
-	kmemleak_free(obj);
-	if (!(c->flags & GOALLOC_TYPESAFE_BY_RCU))
-		goalloc_kasan_free(obj, c->size);
-}
-
-/*
- * The end of every allocation but the untraced fast paths' on kernels
- * without KASAN or kmemleak: KASAN's shadow, the free marker cleared (a
- * debug cache has none), a debug cache's checks and red zone, zeroing (of
- * the bytes asked for, in a debug cache, so that the red zone stays),
- * kmemleak.  @req: the bytes asked for, 0 for the cache's object size
- * (which the fast paths then need not keep at hand).
- */
-static noinline void *alloc_finish(struct goalloc_cache *c, void *obj,
-				   gfp_t gfp, bool dirty, size_t req)
-{
-	if (!req)
-		req = c->object_size;
-	goalloc_kasan_unpoison(obj, c->size);
-	if (unlikely(cache_debug(c)))
-		debug_on_alloc(c, obj, req);
-	else
-		obj_unmark(c, obj);
-	if (dirty && cache_want_init_on_alloc(c, gfp))
-		memset(obj, 0, cache_debug(c) ? req : c->size);
-	goalloc_kasan_alloc(obj, req, c->size);
-	kmemleak_alloc(obj, req, 1, gfp);
-	return obj;
-}
-
-/*
- * The end of a fast-path allocation of a cache that is not a debug cache:
- * the free marker cleared, zeroing, unless hooks want more.  @kmalloc: @c
- * is one of the malloc family's, whose marker is at offset 0.
- */
-static __always_inline void *alloc_finish_fast(struct goalloc_cache *c,
-					       void *obj, gfp_t gfp,
-					       bool dirty, size_t req,
-					       bool kmalloc)
-{
-	if (GOALLOC_HOOKS)
-		return alloc_finish(c, obj, gfp, dirty, req);
-	marker_write(obj + (kmalloc ? 0 : c->marker_off), 0);
-	if (unlikely(dirty && cache_want_init_on_alloc(c, gfp)))
-		return memset(obj, 0, c->size);
-	return obj;
-}
-
-/*
- * An object of a cache that is not a debug one is freed (checked, and
- * about to go on an array or to its span).  The tiny cache's blocks were
- * never registered with kmemleak: their objects were.
- */
-static noinline void free_hooks_slow(struct goalloc_cache *c, void *obj)
-{
-	/* A debug cache's frees have their hooks in debug_on_free(). */
-	if (cache_debug(c))
-		return;
-	if (!c->tiny)
-		kmemleak_free(obj);
-	if (!(c->flags & GOALLOC_TYPESAFE_BY_RCU))
-		goalloc_kasan_free(obj, c->size);
-}
-
-static __always_inline void free_hooks(struct goalloc_cache *c, void *obj)
-{
-	if (GOALLOC_HOOKS)
-		free_hooks_slow(c, obj);
-}
-
-/* ---- The background release ----------------------------------------- */
-
-/*
- * The heap only says that an arena beyond the reserve fell free
- * (goalloc_heap_release_wanted()); deciding to drain the caches and then
- * give arenas back is this file's, which owns the caches' life cycle: a
- * second later, release_work drains every cache and has the heap give the
- * free arenas beyond the reserve back.  Module exit sets goalloc_exiting
- * before it cancels the work, so that nothing arms it again while the
- * caches are torn down.
- */
-static void drain_all(void);
-
-static void release_workfn(struct work_struct *work)
-{
-	drain_all();
-	goalloc_heap_release_background();
-}
-
-static DECLARE_DELAYED_WORK(release_work, release_workfn);
-
-/* Spans went back to the heap: arm the background release if it asks. */
-static void release_poll(void)
-{
-	if (goalloc_heap_release_wanted() && !READ_ONCE(goalloc_exiting))
-		schedule_delayed_work(&release_work, HZ);
-}
+unsigned long goalloc_marker_key __read_mostly;
 
 /* ---- Central lists ---------------------------------------------------- */
 
 static void span_free_rcu(struct rcu_head *head)
 {
 	goalloc_span_destroy(container_of(head, struct goalloc_span, rcu));
-	release_poll();
+	goalloc_release_poll();
 }
 
 /* Give spans left without objects back to the heap.  No central lock. */
@@ -884,7 +171,7 @@ static void release_spans(struct goalloc_cache *c, struct list_head *spans)
 		else
 			goalloc_span_destroy(s);
 	}
-	release_poll();
+	goalloc_release_poll();
 }
 
 /*
@@ -1127,7 +414,7 @@ out:
  * Is @obj, the start of a slot of one of @c's spans, free now?  Slow
  * paths only: a debug cache's objects carry no marker, its bitmap says.
  */
-static bool obj_free_now(struct goalloc_cache *c, const void *obj)
+bool goalloc_obj_free_now(struct goalloc_cache *c, const void *obj)
 {
 	return (cache_debug(c) || obj_marked(c, obj)) && obj_is_free(c, obj);
 }
@@ -1142,14 +429,6 @@ static bool obj_rcu_pending(const struct goalloc_span *s, const void *obj)
 {
 	return READ_ONCE(s->rcu_pending) &&
 	       test_bit(goalloc_span_obj_index(s, obj), s->rcu_bits);
-}
-
-static void __cold goalloc_report_rcu_pending(const void *p,
-					      const struct goalloc_cache *c,
-					      unsigned long ip)
-{
-	goalloc_report("double free (of an object waiting in goalloc_free_rcu())",
-		       p, c, ip);
 }
 
 /* Flush the @n oldest objects of a CPU's array.  Local lock held. */
@@ -1172,8 +451,8 @@ static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc);
  * its array, its span.  The CPU's local lock is held, or the CPU is dead
  * and IRQs are off.
  */
-static void cache_drain_cpu(struct goalloc_cache *c,
-			    struct goalloc_cpu_cache *pc)
+void goalloc_cache_drain_cpu(struct goalloc_cache *c,
+			     struct goalloc_cpu_cache *pc)
 {
 	struct goalloc_span *s = pc->span;
 	LIST_HEAD(release);
@@ -1199,7 +478,7 @@ static void cache_drain_local(void *arg)
 	unsigned long flags;
 
 	local_lock_irqsave(&c->cpu->lock, flags);
-	cache_drain_cpu(c, this_cpu_ptr(c->cpu));
+	goalloc_cache_drain_cpu(c, this_cpu_ptr(c->cpu));
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 
@@ -1207,13 +486,31 @@ static void cache_drain_local(void *arg)
  * Drain every online CPU's part of a cache and give its empty spans back.
  * Process context.
  */
-static void cache_drain(struct goalloc_cache *c)
+void goalloc_cache_drain(struct goalloc_cache *c)
 {
 	on_each_cpu(cache_drain_local, c, 1);
 	central_release_empty(c);
 }
 
 /* ---- Allocation and free ---------------------------------------------- */
+
+/*
+ * The end of a fast-path allocation of a cache that is not a debug cache:
+ * the free marker cleared, zeroing, unless hooks want more.  @kmalloc: @c
+ * is one of the malloc family's, whose marker is at offset 0.
+ */
+static __always_inline void *alloc_finish_fast(struct goalloc_cache *c,
+					       void *obj, gfp_t gfp,
+					       bool dirty, size_t req,
+					       bool kmalloc)
+{
+	if (GOALLOC_HOOKS)
+		return alloc_finish(c, obj, gfp, dirty, req);
+	marker_write(obj + (kmalloc ? 0 : c->marker_off), 0);
+	if (unlikely(dirty && cache_want_init_on_alloc(c, gfp)))
+		return memset(obj, 0, c->size);
+	return obj;
+}
 
 /*
  * The slow path of an allocation: the array is empty and the span's cached
@@ -1748,7 +1045,7 @@ static noinline void large_free(struct goalloc_span *s, const void *p,
 	goalloc_span_destroy(s);
 	this_cpu_inc(goalloc_stats.large_frees);
 	this_cpu_sub(goalloc_stats.large_bytes, bytes);
-	release_poll();
+	goalloc_release_poll();
 }
 
 /* ---- The kmalloc-like family ------------------------------------------ */
@@ -1798,7 +1095,7 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node)
 static size_t obj_size(const void *p);
 
 /* The cache an object of the malloc family is in, for the tracepoints. */
-static const char *obj_cache_name(const void *p)
+const char *goalloc_obj_cache_name(const void *p)
 {
 	struct goalloc_span *s = ZERO_OR_NULL_PTR(p) ? NULL : goalloc_span_of(p);
 
@@ -1816,7 +1113,7 @@ static noinline void *malloc_traced(size_t size, gfp_t gfp, int node,
 {
 	void *p = malloc_node(size, gfp, node);
 
-	trace_goalloc_alloc(ip, p, size, obj_size(p), gfp, obj_cache_name(p));
+	trace_goalloc_alloc(ip, p, size, obj_size(p), gfp, goalloc_obj_cache_name(p));
 	return p;
 }
 
@@ -1915,7 +1212,7 @@ static noinline void free_traced(const void *p, unsigned long ip)
 {
 	/* A stale pointer's span may go meanwhile: see lookup_enter(). */
 	rcu_read_lock();
-	trace_goalloc_free(ip, p, obj_cache_name(p));
+	trace_goalloc_free(ip, p, goalloc_obj_cache_name(p));
 	rcu_read_unlock();
 	free_checked(p, ip);
 }
@@ -1927,6 +1224,12 @@ void goalloc_free(const void *p)
 	free_checked(p, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_free, GOALLOC);
+
+/* goalloc_free() on behalf of @ip, untraced: goalloc_rcu.c's batches. */
+void goalloc_free_at(const void *p, unsigned long ip)
+{
+	free_checked(p, ip);
+}
 
 /*
  * The usable size of the allocated object at @p, or 0 if @p is not an
@@ -1950,7 +1253,7 @@ static size_t obj_size(const void *p)
 	if (c->tiny)
 		return tiny_size(s, p);
 	if (!goalloc_span_obj_at(s, p) || obj_rcu_pending(s, p) ||
-	    obj_free_now(c, p))
+	    goalloc_obj_free_now(c, p))
 		return 0;
 	return c->object_size;
 }
@@ -2088,273 +1391,6 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_realloc, GOALLOC);
 
-/* ---- goalloc_free_rcu(): batched frees after a grace period ------------ */
-
-/*
- * Each CPU keeps the pointers given to goalloc_free_rcu() in blocks of
- * its own (struct goalloc_rcu_block), not in the objects: at the end of
- * the grace period each one is freed through goalloc_free()'s checked
- * path, so that an object also freed directly meanwhile is reported as a
- * double free, and a pointer whose span is gone as memory goalloc does not
- * own, instead of the batch following links through memory that is no
- * longer the caller's.  Only when no block can be had (GFP_NOWAIT fails)
- * is an object linked through its own rcu_head, as kfree_rcu() does.
- *
- * What no allocator can catch: an object freed directly and allocated
- * again before the grace period ends is a live object again when the
- * batch frees it; that free takes it from its new owner.
- */
-
-static void rcu_batch_start(struct goalloc_rcu_cpu *b);
-
-/* The object holding @head, or @head itself where goalloc has no span. */
-static void *rcu_head_obj(struct rcu_head *head)
-{
-	struct goalloc_span *s = goalloc_span_of(head);
-
-	if (!s)
-		return head;
-	if (s->kind != GOALLOC_SPAN_SMALL)
-		return (void *)s->base;
-	return (void *)(s->base + (unsigned long)s->elemsize *
-			goalloc_span_obj_index(s, head));
-}
-
-/*
- * @obj, given to goalloc_free_rcu(), is one of goalloc's objects and
- * allocated: mark it as waiting, so that a direct free of it is a double
- * free, found by the slow path every free of its span takes meanwhile.
- * Return: false (reported) if it is not allocated, or already waiting.
- */
-static bool rcu_pending_mark(void *obj, unsigned long ip)
-{
-	struct goalloc_span *s = goalloc_span_lookup(obj);
-	struct goalloc_cache *c = s->cache;
-	unsigned long flags;
-	bool twice;
-
-	if (s->kind != GOALLOC_SPAN_SMALL) {
-		if (cmpxchg(&s->state, GOALLOC_SPAN_FULL,
-			    GOALLOC_SPAN_RCU) == GOALLOC_SPAN_FULL)
-			return true;
-		goalloc_report("free_rcu of an object that is not allocated",
-			       obj, NULL, ip);
-		return false;
-	}
-	if (obj_free_now(c, obj)) {
-		goalloc_report("free_rcu of an object that is not allocated",
-			       obj, c, ip);
-		return false;
-	}
-	spin_lock_irqsave(&c->central.lock, flags);
-	twice = __test_and_set_bit(goalloc_span_obj_index(s, obj), s->rcu_bits);
-	if (!twice && !s->rcu_pending++)
-		WRITE_ONCE(s->limit, 0);
-	spin_unlock_irqrestore(&c->central.lock, flags);
-	if (twice)
-		goalloc_report_rcu_pending(obj, c, ip);
-	return !twice;
-}
-
-/* The grace period is over: @obj is an allocated object again. */
-static void rcu_pending_clear(void *obj)
-{
-	struct goalloc_span *s = goalloc_span_lookup(obj);
-	struct goalloc_cache *c = s->cache;
-	unsigned long flags;
-
-	if (s->kind != GOALLOC_SPAN_SMALL) {
-		cmpxchg(&s->state, GOALLOC_SPAN_RCU, GOALLOC_SPAN_FULL);
-		return;
-	}
-	spin_lock_irqsave(&c->central.lock, flags);
-	__clear_bit(goalloc_span_obj_index(s, obj), s->rcu_bits);
-	if (!--s->rcu_pending)
-		WRITE_ONCE(s->limit, s->nelems * s->elemsize);
-	spin_unlock_irqrestore(&c->central.lock, flags);
-}
-
-static void rcu_free_one(void *obj)
-{
-	rcu_pending_clear(obj);
-	/* The call site of a deferred free: this function. */
-	trace_goalloc_free(_THIS_IP_, obj, obj_cache_name(obj));
-	free_checked(obj, _THIS_IP_);
-}
-
-static void rcu_batch_done(struct rcu_head *rcu)
-{
-	struct goalloc_rcu_cpu *b = container_of(rcu, struct goalloc_rcu_cpu,
-						 rcu);
-	struct goalloc_rcu_block *blocks, *k, *next;
-	struct rcu_head *heads, *h, *hnext;
-	unsigned long flags;
-	unsigned int i;
-
-	spin_lock_irqsave(&b->lock, flags);
-	blocks = b->inflight;
-	heads = b->inflight_heads;
-	b->inflight = NULL;
-	b->inflight_heads = NULL;
-	spin_unlock_irqrestore(&b->lock, flags);
-
-	for (k = blocks; k; k = k->next)
-		for (i = 0; i < k->n; i++)
-			rcu_free_one(k->objs[i]);
-	for (h = heads; h; h = hnext) {
-		hnext = h->next;
-		rcu_free_one(rcu_head_obj(h));
-	}
-
-	spin_lock_irqsave(&b->lock, flags);
-	for (k = blocks; k; k = next) {
-		next = k->next;
-		if (k->fixed) {
-			k->next = b->spare;
-			b->spare = k;
-		} else {
-			kfree(k);
-		}
-	}
-	/* goalloc_rcu_barrier() waits for this: every object is freed. */
-	b->busy = false;
-	b->done++;
-	rcu_batch_start(b);
-	spin_unlock_irqrestore(&b->lock, flags);
-}
-
-/* Move the pending objects under a grace period.  Batch lock held. */
-static void rcu_batch_start(struct goalloc_rcu_cpu *b)
-{
-	if (b->busy || !b->npending)
-		return;
-	b->busy = true;
-	b->started++;
-	b->inflight = b->pending;
-	b->inflight_heads = b->pending_heads;
-	b->pending = NULL;
-	b->pending_heads = NULL;
-	b->npending = 0;
-	call_rcu(&b->rcu, rcu_batch_done);
-}
-
-static void rcu_batch_timer(struct timer_list *t)
-{
-	struct goalloc_rcu_cpu *b = from_timer(b, t, timer);
-	unsigned long flags;
-
-	spin_lock_irqsave(&b->lock, flags);
-	rcu_batch_start(b);
-	spin_unlock_irqrestore(&b->lock, flags);
-}
-
-/* Queue @obj (holding @head) on this CPU's batch.  Batch lock held. */
-static void rcu_batch_add(struct goalloc_rcu_cpu *b, void *obj,
-			  struct rcu_head *head)
-{
-	struct goalloc_rcu_block *k = b->pending;
-
-	if (!k || k->n == GOALLOC_RCU_BLOCK) {
-		k = b->spare;
-		if (k) {
-			b->spare = k->next;
-		} else {
-			/* Any context: the caller may be in a hard IRQ. */
-			k = kmalloc(sizeof(*k), GFP_NOWAIT | __GFP_NOWARN);
-			if (!k) {
-				head->next = b->pending_heads;
-				b->pending_heads = head;
-				return;
-			}
-			k->fixed = false;
-		}
-		k->n = 0;
-		k->next = b->pending;
-		b->pending = k;
-	}
-	k->objs[k->n++] = obj;
-}
-
-void __goalloc_free_rcu(struct rcu_head *head)
-{
-	struct goalloc_span *s;
-	struct goalloc_rcu_cpu *b;
-	unsigned long flags;
-	void *obj = NULL;
-
-	/* A stale pointer's span may go meanwhile: see lookup_enter(). */
-	rcu_read_lock();
-	s = goalloc_span_of(head);
-	if (unlikely(!s))
-		goalloc_report("free_rcu of memory goalloc does not own", head,
-			       NULL, _RET_IP_);
-	/* No tiny object (under 16 bytes) has room for an rcu_head. */
-	else if (unlikely(s->kind == GOALLOC_SPAN_SMALL && s->cache->tiny))
-		goalloc_report("free_rcu of a pointer inside an object (tiny)",
-			       head, s->cache, _RET_IP_);
-	else if (rcu_pending_mark(rcu_head_obj(head), _RET_IP_))
-		obj = rcu_head_obj(head);
-	rcu_read_unlock();
-	if (!obj)
-		return;
-	local_irq_save(flags);
-	b = this_cpu_ptr(&goalloc_rcu);
-	spin_lock(&b->lock);
-	rcu_batch_add(b, obj, head);
-	if (++b->npending >= GOALLOC_RCU_BATCH)
-		rcu_batch_start(b);
-	else if (!timer_pending(&b->timer))
-		mod_timer(&b->timer, jiffies + GOALLOC_RCU_DELAY);
-	spin_unlock(&b->lock);
-	local_irq_restore(flags);
-}
-EXPORT_SYMBOL_NS_GPL(__goalloc_free_rcu, GOALLOC);
-
-/*
- * Wait for what each CPU had queued when it was looked at, and no more: a
- * batch started now, or the next one if a grace period is under way (the
- * objects waiting behind it go with the next batch).  Batches queued
- * later do not hold the caller up, however busy goalloc_free_rcu() is.
- * Batches of one CPU complete in order, each callback starting the next.
- */
-void goalloc_rcu_barrier(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
-		unsigned long flags, target;
-
-		spin_lock_irqsave(&b->lock, flags);
-		rcu_batch_start(b);
-		target = b->started + (b->npending ? 1 : 0);
-		spin_unlock_irqrestore(&b->lock, flags);
-		while ((long)(READ_ONCE(b->done) - target) < 0)
-			rcu_barrier();
-	}
-}
-EXPORT_SYMBOL_NS_GPL(goalloc_rcu_barrier, GOALLOC);
-
-/* Set up each CPU's batch: its lock, its timer, its own two blocks. */
-static void rcu_batches_init(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
-		unsigned int i;
-
-		spin_lock_init(&b->lock);
-		timer_setup(&b->timer, rcu_batch_timer, 0);
-		b->spare = NULL;
-		for (i = 0; i < ARRAY_SIZE(b->fixed); i++) {
-			b->fixed[i].fixed = true;
-			b->fixed[i].next = b->spare;
-			b->spare = &b->fixed[i];
-		}
-	}
-}
-
 /* ---- Caches ------------------------------------------------------------ */
 
 /* Go's rule for the pages of a span: the tail left over is at most 1/8. */
@@ -2463,8 +1499,6 @@ static void cache_free_struct(struct goalloc_cache *c)
 	kfree(c);
 }
 
-static void cache_debugfs_add(struct goalloc_cache *c);
-
 #define GOALLOC_CACHE_FLAGS	(GOALLOC_HWCACHE_ALIGN | GOALLOC_TYPESAFE_BY_RCU | \
 				 GOALLOC_DEBUG_FLAGS)
 
@@ -2545,38 +1579,11 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 	spin_lock_irqsave(&goalloc_caches_lock, irqflags);
 	list_add_tail(&c->list, &goalloc_caches);
 	spin_unlock_irqrestore(&goalloc_caches_lock, irqflags);
-	cache_debugfs_add(c);
+	goalloc_cache_debugfs_add(c);
 	mutex_unlock(&goalloc_caches_mutex);
 	return c;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_create, GOALLOC);
-
-/* A cache's per-CPU counters, summed over the CPUs. */
-struct cache_counts {
-	unsigned long ev[GOALLOC_NR_EVENTS];
-	unsigned long allocs, frees, tiny_allocs, tiny_frees, cpu_objs;
-};
-
-static void cache_sum(struct goalloc_cache *c, struct cache_counts *n)
-{
-	unsigned int i;
-	int cpu;
-
-	memset(n, 0, sizeof(*n));
-	for_each_possible_cpu(cpu) {
-		struct goalloc_cpu_cache *pc = per_cpu_ptr(c->cpu, cpu);
-
-		for (i = 0; i < GOALLOC_NR_EVENTS; i++)
-			n->ev[i] += READ_ONCE(pc->ev[i]);
-		n->tiny_allocs += READ_ONCE(pc->tiny_allocs);
-		n->tiny_frees += READ_ONCE(pc->tiny_frees);
-		n->cpu_objs += READ_ONCE(pc->count);
-	}
-	n->allocs = n->ev[GOALLOC_EV_ARRAY_POP] + n->ev[GOALLOC_EV_SPAN_FAST] +
-		    n->ev[GOALLOC_EV_ALLOC_SLOW];
-	n->frees = n->ev[GOALLOC_EV_FREE_FAST] + n->ev[GOALLOC_EV_PUSH_SLOW] +
-		   n->ev[GOALLOC_EV_FREE_SLOW] - n->ev[GOALLOC_EV_FREE_DOUBLE];
-}
 
 /* Live objects of a drained cache, counted over its spans. */
 static unsigned long cache_live(struct goalloc_cache *c)
@@ -2596,7 +1603,7 @@ static unsigned long cache_live(struct goalloc_cache *c)
 void goalloc_cache_destroy(struct goalloc_cache *c)
 {
 	unsigned long flags, live;
-	struct cache_counts n;
+	struct goalloc_cache_counts n;
 
 	if (!c)
 		return;
@@ -2606,7 +1613,7 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 	 */
 	goalloc_rcu_barrier();
 	mutex_lock(&goalloc_caches_mutex);
-	cache_drain(c);
+	goalloc_cache_drain(c);
 	live = cache_live(c);
 	if (live) {
 		/* Keep it all: someone may still use the objects. */
@@ -2616,7 +1623,7 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 		       c->name, live);
 		return;
 	}
-	cache_sum(c, &n);
+	goalloc_cache_sum(c, &n);
 	spin_lock_irqsave(&goalloc_caches_lock, flags);
 	list_del(&c->list);
 	goalloc_gone_allocs += n.allocs;
@@ -2624,7 +1631,7 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
 	mutex_unlock(&goalloc_caches_mutex);
 	/* Waits for readers and for a shrink, which takes the mutex. */
-	debugfs_remove_recursive(c->debugfs);
+	goalloc_cache_debugfs_remove(c);
 	if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
 		rcu_barrier();
 	cache_free_struct(c);
@@ -2847,7 +1854,7 @@ EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_bulk, GOALLOC);
 int goalloc_cache_shrink(struct goalloc_cache *c)
 {
 	mutex_lock(&goalloc_caches_mutex);
-	cache_drain(c);
+	goalloc_cache_drain(c);
 	mutex_unlock(&goalloc_caches_mutex);
 	return 0;
 }
@@ -2858,457 +1865,6 @@ unsigned int goalloc_cache_size(struct goalloc_cache *c)
 	return c->object_size;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_size, GOALLOC);
-
-/* Drain every cache.  goalloc_caches_mutex held. */
-static void drain_all_locked(void)
-{
-	struct goalloc_cache *c;
-	unsigned int i;
-
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		cache_drain(goalloc_kmalloc[i]);
-	list_for_each_entry(c, &goalloc_caches, list)
-		cache_drain(c);
-}
-
-static void drain_all(void)
-{
-	mutex_lock(&goalloc_caches_mutex);
-	drain_all_locked();
-	mutex_unlock(&goalloc_caches_mutex);
-}
-
-unsigned long goalloc_reclaim(void)
-{
-	drain_all();
-	goalloc_rcu_barrier();
-	drain_all();
-	return goalloc_heap_release(0);
-}
-EXPORT_SYMBOL_NS_GPL(goalloc_reclaim, GOALLOC);
-
-unsigned long goalloc_misuse_count(void)
-{
-	return atomic_long_read(&goalloc_misuse);
-}
-EXPORT_SYMBOL_NS_GPL(goalloc_misuse_count, GOALLOC);
-
-/* ---- Statistics -------------------------------------------------------- */
-
-void goalloc_read_memstats(struct goalloc_memstats *ms)
-{
-	struct goalloc_heap_stats hs;
-	struct goalloc_cache *c;
-	struct cache_counts n;
-	unsigned long flags;
-	unsigned int i;
-	int cpu;
-
-	memset(ms, 0, sizeof(*ms));
-	for (i = 1; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
-		cache_sum(goalloc_kmalloc[i], &n);
-		ms->by_size[i].size = goalloc_class_to_size[i];
-		ms->by_size[i].mallocs = n.allocs;
-		ms->by_size[i].frees = n.frees;
-		ms->mallocs += n.allocs;
-		ms->frees += n.frees;
-		ms->heap_alloc += (n.allocs - n.frees) * goalloc_class_to_size[i];
-	}
-	cache_sum(goalloc_tiny_cache, &n);
-	ms->tiny_allocs = n.tiny_allocs;
-	ms->mallocs += n.tiny_allocs;
-	ms->frees += n.tiny_frees;
-	ms->heap_alloc += (n.allocs - n.frees) * GOALLOC_TINY_SIZE;
-
-	spin_lock_irqsave(&goalloc_caches_lock, flags);
-	ms->mallocs += goalloc_gone_allocs;
-	ms->frees += goalloc_gone_frees;
-	list_for_each_entry(c, &goalloc_caches, list) {
-		cache_sum(c, &n);
-		ms->mallocs += n.allocs;
-		ms->frees += n.frees;
-		ms->heap_alloc += (n.allocs - n.frees) * c->size;
-	}
-	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
-
-	for_each_possible_cpu(cpu) {
-		struct goalloc_pcpu_stats *st = per_cpu_ptr(&goalloc_stats, cpu);
-
-		ms->mallocs += READ_ONCE(st->large_allocs);
-		ms->frees += READ_ONCE(st->large_frees);
-		ms->heap_alloc += READ_ONCE(st->large_bytes);
-		ms->large_objects += READ_ONCE(st->large_allocs) -
-				     READ_ONCE(st->large_frees);
-	}
-	goalloc_heap_read_stats(&hs);
-	ms->heap_sys = hs.sys;
-	ms->heap_inuse = hs.inuse;
-	ms->heap_idle = hs.sys - hs.inuse;
-	ms->heap_released = hs.released;
-	ms->arenas = hs.arenas;
-	ms->heap_objects = ms->mallocs - ms->frees;
-}
-EXPORT_SYMBOL_NS_GPL(goalloc_read_memstats, GOALLOC);
-
-/* ---- Memory pressure, CPU hotplug -------------------------------------- */
-
-/*
- * The shrinker's drain where it cannot drain itself: give every per-CPU
- * array and CPU span back, then every free arena, counted as the
- * shrinker's.
- */
-static void drain_workfn(struct work_struct *work)
-{
-	unsigned long bytes;
-
-	drain_all();
-	bytes = goalloc_heap_release(0);
-	atomic_long_add(bytes, &goalloc_shrink_bytes);
-}
-
-static DECLARE_WORK(drain_work, drain_workfn);
-
-/* Pages a drain could give back from @c: its per-CPU arrays, its empty spans. */
-static unsigned long cache_drainable_pages(struct goalloc_cache *c)
-{
-	unsigned long objs = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		objs += READ_ONCE(per_cpu_ptr(c->cpu, cpu)->count);
-	return (objs * c->size >> PAGE_SHIFT) +
-	       READ_ONCE(c->central.nr_empty) *
-	       ((unsigned long)c->npages << GOALLOC_PAGE_ORDER);
-}
-
-/*
- * What a scan could free, in pages: every free arena, and what draining
- * the caches would return (objects waiting in per-CPU arrays, the empty
- * spans the central lists keep), which no arena shows as free until the
- * caches drain.
- */
-static unsigned long goalloc_shrink_count(struct shrinker *sh,
-					  struct shrink_control *sc)
-{
-	struct goalloc_heap_stats hs;
-	struct goalloc_cache *c;
-	unsigned long pages, flags;
-	unsigned int i;
-
-	goalloc_heap_read_stats(&hs);
-	pages = hs.free_arenas << GOALLOC_ARENA_ORDER;
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		pages += cache_drainable_pages(goalloc_kmalloc[i]);
-	spin_lock_irqsave(&goalloc_caches_lock, flags);
-	list_for_each_entry(c, &goalloc_caches, list)
-		pages += cache_drainable_pages(c);
-	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
-	return pages;
-}
-
-/*
- * Drain the caches and give every free arena back.  The drain needs
- * goalloc_caches_mutex and on_each_cpu(): a reclaimer that may already
- * hold the mutex (an allocation under it) or may not sleep has it done by
- * drain_work, and the pages it frees are counted when it runs.
- */
-static unsigned long goalloc_shrink_scan(struct shrinker *sh,
-					 struct shrink_control *sc)
-{
-	unsigned long bytes;
-
-	/* The core scans in batches: the first one drained everything. */
-	if (!goalloc_shrink_count(sh, sc))
-		return SHRINK_STOP;
-	atomic_long_inc(&goalloc_shrink_scans);
-	if (preemptible() && mutex_trylock(&goalloc_caches_mutex)) {
-		drain_all_locked();
-		mutex_unlock(&goalloc_caches_mutex);
-	} else if (!READ_ONCE(goalloc_exiting)) {
-		schedule_work(&drain_work);
-	}
-	bytes = goalloc_heap_release(0);
-	atomic_long_add(bytes, &goalloc_shrink_bytes);
-	return bytes >> PAGE_SHIFT;
-}
-
-/* Kbuild defines GOALLOC_HAVE_SHRINKER_ALLOC where the kernel has it (6.7+). */
-#ifdef GOALLOC_HAVE_SHRINKER_ALLOC
-static struct shrinker *goalloc_shrinker;
-
-static int shrinker_setup(void)
-{
-	goalloc_shrinker = shrinker_alloc(0, "goalloc");
-	if (!goalloc_shrinker)
-		return -ENOMEM;
-	goalloc_shrinker->count_objects = goalloc_shrink_count;
-	goalloc_shrinker->scan_objects = goalloc_shrink_scan;
-	shrinker_register(goalloc_shrinker);
-	return 0;
-}
-
-static void shrinker_teardown(void)
-{
-	shrinker_free(goalloc_shrinker);
-}
-#else
-static struct shrinker goalloc_shrinker = {
-	.count_objects = goalloc_shrink_count,
-	.scan_objects = goalloc_shrink_scan,
-	.seeks = DEFAULT_SEEKS,
-};
-
-static int shrinker_setup(void)
-{
-	return register_shrinker(&goalloc_shrinker, "goalloc");
-}
-
-static void shrinker_teardown(void)
-{
-	unregister_shrinker(&goalloc_shrinker);
-}
-#endif
-
-/* A CPU went offline: give its objects and spans back to the caches. */
-static int goalloc_cpu_dead(unsigned int cpu)
-{
-	struct goalloc_rcu_cpu *b = per_cpu_ptr(&goalloc_rcu, cpu);
-	struct goalloc_cache *c;
-	unsigned long flags;
-	unsigned int i;
-
-	mutex_lock(&goalloc_caches_mutex);
-	local_irq_save(flags);
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
-		c = goalloc_kmalloc[i];
-		cache_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
-	}
-	list_for_each_entry(c, &goalloc_caches, list)
-		cache_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
-	local_irq_restore(flags);
-	mutex_unlock(&goalloc_caches_mutex);
-
-	spin_lock_irqsave(&b->lock, flags);
-	rcu_batch_start(b);
-	spin_unlock_irqrestore(&b->lock, flags);
-	return 0;
-}
-
-/* ---- debugfs and module life ------------------------------------------ */
-
-/*
- * goalloc/ in debugfs:
- *  caches    one line per cache, in the spirit of /proc/slabinfo
- *  classes   the size-class table, with each class's use
- *  heap      the page heap, the shrinker and the background release
- *  memstats  Go's runtime.MemStats names
- *  cache/NAME/events  the cache's event counters (enum goalloc_event)
- *  cache/NAME/shrink  write 1: goalloc_cache_shrink()
- * A name that repeats gets ":2", ":3"... on its directory.
- */
-
-static unsigned long cache_spans(const struct cache_counts *n)
-{
-	return n->ev[GOALLOC_EV_SPAN_GROW] - n->ev[GOALLOC_EV_SPAN_RELEASE];
-}
-
-static void caches_show_one(struct seq_file *m, struct goalloc_cache *c)
-{
-	unsigned long per_span = ((unsigned long)c->npages << GOALLOC_PAGE_SHIFT) /
-				 c->size;
-	unsigned long flags, partial = 0;
-	struct goalloc_span *s;
-	struct cache_counts n;
-
-	cache_sum(c, &n);
-	spin_lock_irqsave(&c->central.lock, flags);
-	list_for_each_entry(s, &c->central.partial, list)
-		partial++;
-	spin_unlock_irqrestore(&c->central.lock, flags);
-	seq_printf(m, "%-24s %10lu %10lu %8u %6lu %6lu %8lu %8lu %8lu\n",
-		   c->name, n.allocs - n.frees, cache_spans(&n) * per_span,
-		   c->size, per_span,
-		   (unsigned long)c->npages << (GOALLOC_PAGE_SHIFT - PAGE_SHIFT),
-		   cache_spans(&n), partial, n.cpu_objs);
-}
-
-/* Objects in per-CPU arrays are free: not in active_objs, in cpu_objs. */
-static int caches_show(struct seq_file *m, void *v)
-{
-	struct goalloc_cache *c;
-	unsigned int i;
-
-	seq_puts(m, "goalloc caches - version: 1\n");
-	seq_puts(m, "# name <active_objs> <num_objs> <objsize> <objperspan> <pagesperspan> <spans> <partial> <cpu_objs>\n");
-	mutex_lock(&goalloc_caches_mutex);
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		caches_show_one(m, goalloc_kmalloc[i]);
-	list_for_each_entry(c, &goalloc_caches, list)
-		caches_show_one(m, c);
-	mutex_unlock(&goalloc_caches_mutex);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(caches);
-
-static int classes_show(struct seq_file *m, void *v)
-{
-	struct cache_counts n;
-	unsigned int c;
-
-	seq_puts(m, "class  bytes/obj  bytes/span  objects  tail_waste      in_use     spans\n");
-	for (c = 1; c < GOALLOC_NUM_SIZE_CLASSES; c++) {
-		unsigned long span = goalloc_class_to_npages[c] << GOALLOC_PAGE_SHIFT;
-		unsigned int objs = goalloc_class_objects(c);
-
-		cache_sum(goalloc_kmalloc[c], &n);
-		seq_printf(m, "%5u  %9u  %10lu  %7u  %10lu  %10lu  %8lu\n", c,
-			   goalloc_class_to_size[c], span, objs,
-			   span - objs * goalloc_class_to_size[c],
-			   n.allocs - n.frees, cache_spans(&n));
-	}
-	cache_sum(goalloc_tiny_cache, &n);
-	seq_printf(m, "tiny: %lu objects in use in %lu %u-byte blocks, %lu spans\n",
-		   n.tiny_allocs - n.tiny_frees, n.allocs - n.frees,
-		   GOALLOC_TINY_SIZE, cache_spans(&n));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(classes);
-
-static int heap_show(struct seq_file *m, void *v)
-{
-	struct goalloc_heap_stats hs;
-
-	goalloc_heap_read_stats(&hs);
-	seq_printf(m, "arenas %lu\nfree_arenas %lu\nreserve_arenas %u\n"
-		   "arena_bytes %lu\nchunks %lu\n",
-		   hs.arenas, hs.free_arenas, READ_ONCE(goalloc_arena_reserve),
-		   hs.sys, hs.chunks);
-	seq_printf(m, "pages_inuse %lu\npages_free %lu\npages_released %lu\n",
-		   hs.inuse >> PAGE_SHIFT, (hs.sys - hs.inuse) >> PAGE_SHIFT,
-		   hs.released >> PAGE_SHIFT);
-	seq_printf(m, "arena_grows %lu\narena_releases %lu\narena_fallbacks %lu\n",
-		   hs.arena_grows, hs.arena_releases, hs.fallbacks);
-	seq_printf(m, "shrinker_scans %lu\nshrinker_freed %lu\n"
-		   "release_runs %lu\nrelease_freed %lu\nmisuse_reports %lu\n",
-		   atomic_long_read(&goalloc_shrink_scans),
-		   atomic_long_read(&goalloc_shrink_bytes) >> PAGE_SHIFT,
-		   hs.release_runs, hs.release_bytes >> PAGE_SHIFT,
-		   goalloc_misuse_count());
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(heap);
-
-static int memstats_show(struct seq_file *m, void *v)
-{
-	struct goalloc_memstats *ms = kmalloc(sizeof(*ms), GFP_KERNEL);
-	struct goalloc_heap_stats hs;
-
-	if (!ms)
-		return -ENOMEM;
-	goalloc_read_memstats(ms);
-	goalloc_heap_read_stats(&hs);
-	seq_printf(m, "HeapAlloc %llu\nHeapSys %llu\nHeapIdle %llu\n"
-		   "HeapInuse %llu\nHeapReleased %llu\nHeapObjects %llu\n"
-		   "Mallocs %llu\nFrees %llu\nTinyAllocs %llu\nArenas %llu\n"
-		   "LargeObjects %llu\n",
-		   ms->heap_alloc, ms->heap_sys, ms->heap_idle, ms->heap_inuse,
-		   ms->heap_released, ms->heap_objects, ms->mallocs, ms->frees,
-		   ms->tiny_allocs, ms->arenas, ms->large_objects);
-	seq_printf(m, "FreeArenas %lu\nArenaGrows %lu\nArenaReleases %lu\n"
-		   "ArenaFallbacks %lu\nChunks %lu\n",
-		   hs.free_arenas, hs.arena_grows, hs.arena_releases,
-		   hs.fallbacks, hs.chunks);
-	kfree(ms);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(memstats);
-
-static int cache_events_show(struct seq_file *m, void *v)
-{
-	struct goalloc_cache *c = m->private;
-	struct cache_counts n;
-	const unsigned long *ev = n.ev;
-
-	cache_sum(c, &n);
-	seq_printf(m, "alloc_fastpath %lu\nfree_fastpath %lu\n",
-		   ev[GOALLOC_EV_ARRAY_POP] + ev[GOALLOC_EV_SPAN_FAST],
-		   ev[GOALLOC_EV_FREE_FAST]);
-	seq_printf(m, "array_pop %lu\narray_push %lu\n",
-		   ev[GOALLOC_EV_ARRAY_POP],
-		   ev[GOALLOC_EV_FREE_FAST] + ev[GOALLOC_EV_PUSH_SLOW]);
-	seq_printf(m, "alloc_slowpath %lu\nfree_slowpath %lu\nfree_double %lu\n",
-		   ev[GOALLOC_EV_ALLOC_SLOW],
-		   ev[GOALLOC_EV_PUSH_SLOW] + ev[GOALLOC_EV_FREE_SLOW],
-		   ev[GOALLOC_EV_FREE_DOUBLE]);
-	seq_printf(m, "cpu_span_refill %lu\narray_flush %lu\nspan_sweep %lu\n",
-		   ev[GOALLOC_EV_REFILL], ev[GOALLOC_EV_FLUSH],
-		   ev[GOALLOC_EV_SWEEP]);
-	seq_printf(m, "span_grow %lu\nspan_release %lu\ndrain %lu\n",
-		   ev[GOALLOC_EV_SPAN_GROW], ev[GOALLOC_EV_SPAN_RELEASE],
-		   ev[GOALLOC_EV_DRAIN]);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(cache_events);
-
-static ssize_t cache_shrink_write(struct file *file, const char __user *buf,
-				  size_t len, loff_t *ppos)
-{
-	struct goalloc_cache *c = file->private_data;
-	bool shrink;
-	int err;
-
-	err = kstrtobool_from_user(buf, len, &shrink);
-	if (err)
-		return err;
-	if (shrink)
-		goalloc_cache_shrink(c);
-	return len;
-}
-
-static const struct file_operations cache_shrink_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = cache_shrink_write,
-	.llseek = default_llseek,
-};
-
-/* A cache's directory under goalloc/cache/.  goalloc_caches_mutex held. */
-static void cache_debugfs_add(struct goalloc_cache *c)
-{
-	char name[GOALLOC_NAME_LEN + 12];
-	struct dentry *d;
-	unsigned int i = 1;
-
-	if (IS_ERR_OR_NULL(goalloc_debugfs_caches))
-		return;
-	strscpy(name, c->name, sizeof(name));
-	while ((d = debugfs_lookup(name, goalloc_debugfs_caches))) {
-		dput(d);
-		snprintf(name, sizeof(name), "%s:%u", c->name, ++i);
-	}
-	c->debugfs = debugfs_create_dir(name, goalloc_debugfs_caches);
-	debugfs_create_file("events", 0444, c->debugfs, c, &cache_events_fops);
-	debugfs_create_file("shrink", 0200, c->debugfs, c, &cache_shrink_fops);
-}
-
-static void goalloc_debugfs_init(void)
-{
-	unsigned int i;
-
-	goalloc_debugfs = debugfs_create_dir("goalloc", NULL);
-	debugfs_create_file("caches", 0444, goalloc_debugfs, NULL,
-			    &caches_fops);
-	debugfs_create_file("classes", 0444, goalloc_debugfs, NULL,
-			    &classes_fops);
-	debugfs_create_file("heap", 0444, goalloc_debugfs, NULL, &heap_fops);
-	debugfs_create_file("memstats", 0444, goalloc_debugfs, NULL,
-			    &memstats_fops);
-	goalloc_debugfs_caches = debugfs_create_dir("cache", goalloc_debugfs);
-	mutex_lock(&goalloc_caches_mutex);
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		cache_debugfs_add(goalloc_kmalloc[i]);
-	mutex_unlock(&goalloc_caches_mutex);
-}
 
 static void destroy_builtin_caches(void)
 {
@@ -3433,7 +1989,7 @@ static void release_everything(void)
 	int cpu;
 
 	mutex_lock(&goalloc_caches_mutex);
-	drain_all_locked();
+	goalloc_drain_all_locked();
 	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
 		cache_release_all(goalloc_kmalloc[i]);
 	list_for_each_entry_safe(c, tmp, &goalloc_caches, list) {
@@ -3459,21 +2015,16 @@ static int __init goalloc_init(void)
 	int ret;
 
 	goalloc_marker_key = get_random_long() | 1;
-	rcu_batches_init();
+	goalloc_rcu_init();
 	ret = goalloc_heap_init();
 	if (ret)
 		return ret;
 	ret = create_builtin_caches();
 	if (ret)
 		goto fail_caches;
-	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "goalloc:dead",
-					NULL, goalloc_cpu_dead);
-	if (ret < 0)
-		goto fail_caches;
-	goalloc_cpuhp_state = ret;
-	ret = shrinker_setup();
+	ret = goalloc_reclaim_init();
 	if (ret)
-		goto fail_shrinker;
+		goto fail_caches;
 
 	goalloc_debugfs_init();
 	pr_info("loaded: %u size classes, %lu-byte pages, %lu-byte arenas\n",
@@ -3481,8 +2032,6 @@ static int __init goalloc_init(void)
 		GOALLOC_ARENA_SIZE);
 	return 0;
 
-fail_shrinker:
-	cpuhp_remove_state_nocalls(goalloc_cpuhp_state);
 fail_caches:
 	destroy_builtin_caches();
 	goalloc_heap_exit();
@@ -3498,17 +2047,10 @@ fail_caches:
  */
 static void __exit goalloc_exit(void)
 {
-	int cpu;
-
 	WRITE_ONCE(goalloc_exiting, true);
-	debugfs_remove_recursive(goalloc_debugfs);
-	shrinker_teardown();
-	cancel_work_sync(&drain_work);
-	cancel_delayed_work_sync(&release_work);
-	cpuhp_remove_state_nocalls(goalloc_cpuhp_state);
-	goalloc_rcu_barrier();
-	for_each_possible_cpu(cpu)
-		timer_delete_sync(&per_cpu_ptr(&goalloc_rcu, cpu)->timer);
+	goalloc_debugfs_exit();
+	goalloc_reclaim_exit();
+	goalloc_rcu_exit();
 	/* span_free_rcu() of caches destroyed before. */
 	rcu_barrier();
 	release_everything();

@@ -341,10 +341,6 @@ static void bad_node_reported(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, goalloc_errors, 2 * (int)ARRAY_SIZE(bad));
 }
 
-static void lt_nop_ctor(void *obj)
-{
-}
-
 /*
  * Item 16: each bad goalloc_cache_create() argument is reported once,
  * with its value as a number; a size over the maximum of the malloc
@@ -369,9 +365,9 @@ static void cache_create_bad_arguments_reported(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, goalloc_cache_create(NULL, 64, 0, 0, NULL));
 	KUNIT_EXPECT_NULL(test, goalloc_cache_create("lt_bad", 64, 0, 0x100, NULL));
 	KUNIT_EXPECT_NULL(test, goalloc_malloc(GOALLOC_MAX_SIZE + 1, GFP_KERNEL));
-	/* In range, but not with the free marker a constructor puts after it. */
+	/* In range, but not with the red zone it asks for after it. */
 	KUNIT_EXPECT_NULL(test, goalloc_cache_create("lt_bad", GOALLOC_MAX_SIZE,
-						     0, 0, lt_nop_ctor));
+						     0, GOALLOC_RED_ZONE, NULL));
 	gt_console_watch_stop(&w);
 	KUNIT_EXPECT_EQ(test, goalloc_errors, 8);
 	KUNIT_EXPECT_TRUE(test, w.seen[0]);
