@@ -76,11 +76,11 @@
  *                     CPU hotplug: drain, then give arenas back
  *  goalloc_stats.c    goalloc_read_memstats(), event sums, debugfs
  *  goalloc_span.[ch]  Go's mspan: bitmaps, nextFree, sweep
- *  goalloc_heap.[ch]  Go's mheap: arenas, first fit, the page map, and
- *                     the page supply (the only caller of alloc_pages)
+ *  goalloc_heap.[ch]  Go's mheap: arenas, first fit, the page map
+ *  goalloc_pages.c    the page supply: the only caller of alloc_pages
  *  goalloc_trace.h    tracepoints
  * Layers call only down: this file and the files beside it -> spans ->
- * heap -> the page allocator.  The heap calls nothing above it; it says
+ * heap -> page supply -> the page allocator.  The heap calls nothing above it; it says
  * that an arena fell free (goalloc_heap_release_wanted()) and is asked.
  *
  * Lock order:
@@ -279,7 +279,7 @@ static struct goalloc_span *cache_grow(struct goalloc_cache *c, gfp_t gfp,
 
 	s = goalloc_span_create(c, c->size, c->npages,
 				cache_debug(c) ? GOALLOC_SIDE_DEBUG :
-				c->tiny ? GOALLOC_SIDE_TINY : GOALLOC_SIDE_NONE,
+				cache_tiny(c) ? GOALLOC_SIDE_TINY : GOALLOC_SIDE_NONE,
 				gfp, nid);
 	if (!s)
 		return NULL;
@@ -458,7 +458,7 @@ void goalloc_cache_drain_cpu(struct goalloc_cache *c,
 	LIST_HEAD(release);
 
 	cache_count(c, DRAIN);
-	if (c->tiny)
+	if (cache_tiny(c))
 		tiny_retire(c, pc);
 	if (pc->count)
 		cache_flush(c, pc, pc->count);
@@ -1184,7 +1184,7 @@ static noinline void free_slow(const void *p, struct goalloc_span *s,
 	/* Each case out of line: this dispatch needs no stack frame. */
 	if (s->kind != GOALLOC_SPAN_SMALL)
 		return large_free(s, p, ip);
-	if (s->cache->tiny)
+	if (cache_tiny(s->cache))
 		return tiny_free(s, p, ip);
 	small_free_slow(s, p, ip);
 }
@@ -1250,7 +1250,7 @@ static size_t obj_size(const void *p)
 		return (unsigned long)p == s->base &&
 		       READ_ONCE(s->state) == GOALLOC_SPAN_FULL ? s->elemsize : 0;
 	c = s->cache;
-	if (c->tiny)
+	if (cache_tiny(c))
 		return tiny_size(s, p);
 	if (!goalloc_span_obj_at(s, p) || obj_rcu_pending(s, p) ||
 	    goalloc_obj_free_now(c, p))
@@ -1266,7 +1266,7 @@ static size_t obj_size(const void *p)
 static void obj_kasan_resize(struct goalloc_span *s, const void *p,
 			     size_t size, size_t ks)
 {
-	if (s->kind != GOALLOC_SPAN_SMALL || !s->cache->tiny)
+	if (s->kind != GOALLOC_SPAN_SMALL || !cache_tiny(s->cache))
 		goalloc_kasan_alloc(p, size, ks);
 }
 
@@ -1898,7 +1898,6 @@ static int __init create_builtin_caches(void)
 				       GOALLOC_TINY_CACHE, NULL);
 	if (!goalloc_tiny_cache)
 		return -ENOMEM;
-	goalloc_tiny_cache->tiny = true;
 	if (goalloc_debug)
 		static_branch_enable(&goalloc_malloc_debug);
 	return 0;
@@ -1939,7 +1938,7 @@ static unsigned long span_forget_live(struct goalloc_cache *c,
 		if (!goalloc_span_obj_live(s, i))
 			continue;
 		seen++;
-		if (c->tiny) {
+		if (cache_tiny(c)) {
 			n += tiny_forget(s, i);
 			continue;
 		}

@@ -321,7 +321,7 @@ noinline void free_hooks_slow(struct goalloc_cache *c, void *obj)
 	/* A debug cache's frees have their hooks in debug_on_free(). */
 	if (cache_debug(c))
 		return;
-	if (!c->tiny)
+	if (!cache_tiny(c))
 		kmemleak_free(obj);
 	if (!(c->flags & GOALLOC_TYPESAFE_BY_RCU))
 		goalloc_kasan_free(obj, c->size);

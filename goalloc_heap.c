@@ -4,10 +4,11 @@
  * allocator.
  *
  * Memory comes in arenas: naturally aligned 4 MiB chunks (order
- * GOALLOC_ARENA_ORDER) from goalloc_pages_alloc().  When memory is too
- * fragmented for that, the heap takes a smaller order instead, down to what
- * the request needs, quietly (__GFP_NOWARN): an arena is any naturally
- * aligned chunk of at most 4 MiB.  Each arena tracks its 8 KiB goalloc
+ * GOALLOC_ARENA_ORDER) from goalloc_pages_alloc() (goalloc_pages.c, the
+ * page supply below the heap).  When memory is too fragmented for that,
+ * the heap takes a smaller order instead, down to what the request needs,
+ * quietly (__GFP_NOWARN): an arena is any naturally aligned chunk of at
+ * most 4 MiB.  Each arena tracks its 8 KiB goalloc
  * pages in a bitmap (1 = in a span) with a free-run summary in the spirit
  * of Go's pallocSum (see arena_summarize_free()), and a span's pages are a
  * run found address-ordered first fit
@@ -55,8 +56,6 @@
  * the page allocator is never called under it.  The page map is written
  * under it and read without it.
  */
-#define pr_fmt(fmt) "goalloc: " fmt
-
 #include <linux/bitmap.h>
 #include <linux/jiffies.h>
 #include <linux/kmemleak.h>
@@ -122,30 +121,6 @@ static bool heap_release_wanted;
  * node's arena pages ends it.
  */
 static unsigned long heap_node_short[MAX_NUMNODES];
-
-/*
- * Page supply: the buddy allocator, in naturally aligned runs of 2^order
- * kernel pages; *@zeroed says whether they come cleared (as they do under
- * init_on_alloc).
- */
-static void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid,
-				 bool *zeroed)
-{
-	struct page *page = alloc_pages_node(nid, gfp, order);
-
-	*zeroed = want_init_on_alloc(gfp);
-	return page ? page_address(page) : NULL;
-}
-
-static void goalloc_pages_free(void *addr, unsigned int order)
-{
-	__free_pages(virt_to_page(addr), order);
-}
-
-static int goalloc_pages_nid(const void *addr)
-{
-	return page_to_nid(virt_to_page(addr));
-}
 
 /*
  * The free-run summary.  Go's pallocSum keeps, per chunk, the free pages

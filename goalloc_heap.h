@@ -107,6 +107,11 @@ struct goalloc_heap_stats {
 	unsigned long release_bytes;
 };
 
+/* The page supply, goalloc_pages.c: the only caller of alloc_pages. */
+void *goalloc_pages_alloc(unsigned int order, gfp_t gfp, int nid, bool *zeroed);
+void goalloc_pages_free(void *addr, unsigned int order);
+int goalloc_pages_nid(const void *addr);
+
 int goalloc_heap_init(void);
 void goalloc_heap_exit(void);
 int goalloc_heap_alloc(struct goalloc_span *s, gfp_t gfp, int nid);

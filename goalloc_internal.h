@@ -120,7 +120,6 @@ struct goalloc_central {
  * @npages: goalloc pages per span
  * @max_empty: empty spans the central lists keep
  * @flags: GOALLOC_* flags
- * @tiny: this is the tiny allocator's cache
  * @ctor: constructor, run once per object slot
  * @central: the central lists
  * @list: on goalloc_caches
@@ -136,7 +135,6 @@ struct goalloc_cache {
 	unsigned int npages;
 	unsigned int max_empty;
 	unsigned int flags;
-	bool tiny;
 	void (*ctor)(void *obj);
 	struct goalloc_central central;
 	struct list_head list;
@@ -233,6 +231,12 @@ static inline bool cache_poisons(const struct goalloc_cache *c)
 #define lookup_enter()	do { } while (0)
 #define lookup_exit()	do { } while (0)
 #endif
+
+/* The tiny allocator's cache, whose objects are its 16-byte blocks. */
+static __always_inline bool cache_tiny(const struct goalloc_cache *c)
+{
+	return c->flags & GOALLOC_TINY_CACHE;
+}
 
 /* Count a slow-path event of @c on this CPU. */
 #define cache_count(c, event)	this_cpu_inc((c)->cpu->ev[GOALLOC_EV_##event])

@@ -283,7 +283,7 @@ void __goalloc_free_rcu(struct rcu_head *head)
 		goalloc_report("free_rcu of memory goalloc does not own", head,
 			       NULL, _RET_IP_);
 	/* No tiny object (under 16 bytes) has room for an rcu_head. */
-	else if (unlikely(s->kind == GOALLOC_SPAN_SMALL && s->cache->tiny))
+	else if (unlikely(s->kind == GOALLOC_SPAN_SMALL && cache_tiny(s->cache)))
 		goalloc_report("free_rcu of a pointer inside an object (tiny)",
 			       head, s->cache, _RET_IP_);
 	else if (rcu_pending_mark(rcu_head_obj(head), _RET_IP_))

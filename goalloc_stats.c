@@ -47,9 +47,10 @@ void goalloc_cache_sum(struct goalloc_cache *c, struct goalloc_cache_counts *n)
 
 /* ---- Statistics -------------------------------------------------------- */
 
-void goalloc_read_memstats(struct goalloc_memstats *ms)
+/* The figures, and the heap's snapshot they were taken from in @hs. */
+static void read_memstats(struct goalloc_memstats *ms,
+			  struct goalloc_heap_stats *hs)
 {
-	struct goalloc_heap_stats hs;
 	struct goalloc_cache *c;
 	struct goalloc_cache_counts n;
 	unsigned long flags;
@@ -92,13 +93,20 @@ void goalloc_read_memstats(struct goalloc_memstats *ms)
 		ms->large_objects += READ_ONCE(st->large_allocs) -
 				     READ_ONCE(st->large_frees);
 	}
-	goalloc_heap_read_stats(&hs);
-	ms->heap_sys = hs.sys;
-	ms->heap_inuse = hs.inuse;
-	ms->heap_idle = hs.sys - hs.inuse;
-	ms->heap_released = hs.released;
-	ms->arenas = hs.arenas;
+	goalloc_heap_read_stats(hs);
+	ms->heap_sys = hs->sys;
+	ms->heap_inuse = hs->inuse;
+	ms->heap_idle = hs->sys - hs->inuse;
+	ms->heap_released = hs->released;
+	ms->arenas = hs->arenas;
 	ms->heap_objects = ms->mallocs - ms->frees;
+}
+
+void goalloc_read_memstats(struct goalloc_memstats *ms)
+{
+	struct goalloc_heap_stats hs;
+
+	read_memstats(ms, &hs);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_read_memstats, GOALLOC);
 
@@ -213,8 +221,8 @@ static int memstats_show(struct seq_file *m, void *v)
 
 	if (!ms)
 		return -ENOMEM;
-	goalloc_read_memstats(ms);
-	goalloc_heap_read_stats(&hs);
+	/* One snapshot of the heap for both parts, so that they agree. */
+	read_memstats(ms, &hs);
 	seq_printf(m, "HeapAlloc %llu\nHeapSys %llu\nHeapIdle %llu\n"
 		   "HeapInuse %llu\nHeapReleased %llu\nHeapObjects %llu\n"
 		   "Mallocs %llu\nFrees %llu\nTinyAllocs %llu\nArenas %llu\n"
