@@ -1871,33 +1871,40 @@ static void destroy_builtin_caches(void)
 	unsigned int i;
 
 	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
-		if (goalloc_kmalloc[i])
+		if (goalloc_kmalloc[i]) {
+			list_del(&goalloc_kmalloc[i]->list);
 			cache_free_struct(goalloc_kmalloc[i]);
+		}
 		goalloc_kmalloc[i] = NULL;
 	}
 }
 
+/* Before anyone can look: goalloc_caches needs no lock yet. */
 static int __init create_builtin_caches(void)
 {
 	char name[GOALLOC_NAME_LEN];
 	unsigned int i;
 
-	for (i = 1; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
-		snprintf(name, sizeof(name), "goalloc-%u",
-			 goalloc_class_to_size[i]);
-		goalloc_kmalloc[i] = cache_new(name, goalloc_class_to_size[i],
-					       goalloc_class_to_size[i],
-					       goalloc_class_to_npages[i],
-					       cache_flags(0, true), NULL);
-		if (!goalloc_kmalloc[i])
-			return -ENOMEM;
-	}
 	goalloc_tiny_cache = cache_new("goalloc-tiny", GOALLOC_TINY_SIZE,
 				       GOALLOC_TINY_SIZE,
 				       goalloc_class_to_npages[GOALLOC_TINY_SIZE_CLASS],
 				       GOALLOC_TINY_CACHE, NULL);
 	if (!goalloc_tiny_cache)
 		return -ENOMEM;
+	list_add_tail(&goalloc_tiny_cache->list, &goalloc_caches);
+	for (i = 1; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
+		snprintf(name, sizeof(name), "goalloc-%u",
+			 goalloc_class_to_size[i]);
+		goalloc_kmalloc[i] = cache_new(name, goalloc_class_to_size[i],
+					       goalloc_class_to_size[i],
+					       goalloc_class_to_npages[i],
+					       cache_flags(GOALLOC_KMALLOC_CACHE,
+							   true), NULL);
+		if (!goalloc_kmalloc[i])
+			return -ENOMEM;
+		goalloc_kmalloc[i]->class = i;
+		list_add_tail(&goalloc_kmalloc[i]->list, &goalloc_caches);
+	}
 	if (goalloc_debug)
 		static_branch_enable(&goalloc_malloc_debug);
 	return 0;
@@ -1984,15 +1991,15 @@ static void release_everything(void)
 {
 	struct goalloc_cache *c, *tmp;
 	long large = 0;
-	unsigned int i;
 	int cpu;
 
 	mutex_lock(&goalloc_caches_mutex);
 	goalloc_drain_all_locked();
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		cache_release_all(goalloc_kmalloc[i]);
 	list_for_each_entry_safe(c, tmp, &goalloc_caches, list) {
 		cache_release_all(c);
+		/* The built-in ones go last, in destroy_builtin_caches(). */
+		if (cache_builtin(c))
+			continue;
 		list_del(&c->list);
 		cache_free_struct(c);
 	}

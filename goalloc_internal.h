@@ -35,6 +35,8 @@
 #define GOALLOC_EMPTY_MAX	4
 /* Internal: the tiny allocator's cache, which goalloc.debug leaves alone. */
 #define GOALLOC_TINY_CACHE	0x8000U
+/* Internal: a cache of the malloc family, one per size class. */
+#define GOALLOC_KMALLOC_CACHE	0x4000U
 /*
  * What a cache counts, per CPU, in the spirit of SLUB_STATS but always on:
  * summed when debugfs reads them, so counting needs no atomic.  The fast
@@ -120,6 +122,7 @@ struct goalloc_central {
  * @npages: goalloc pages per span
  * @max_empty: empty spans the central lists keep
  * @flags: GOALLOC_* flags
+ * @class: the size class a cache of the malloc family serves, else 0
  * @ctor: constructor, run once per object slot
  * @central: the central lists
  * @list: on goalloc_caches
@@ -135,6 +138,7 @@ struct goalloc_cache {
 	unsigned int npages;
 	unsigned int max_empty;
 	unsigned int flags;
+	unsigned int class;
 	void (*ctor)(void *obj);
 	struct goalloc_central central;
 	struct list_head list;
@@ -162,9 +166,12 @@ struct goalloc_pcpu_stats {
 extern struct goalloc_cache *goalloc_kmalloc[GOALLOC_NUM_SIZE_CLASSES];
 #define goalloc_tiny_cache	goalloc_kmalloc[0]
 DECLARE_PER_CPU(struct goalloc_pcpu_stats, goalloc_stats);
-/* Create, destroy, draining every cache; the user caches' list. */
+/* Create, destroy, draining every cache; the list of every cache. */
 extern struct mutex goalloc_caches_mutex;
-/* The user caches' list, for readers in any context. */
+/*
+ * Every cache, the built-in ones first (from load to unload) and the
+ * users', for readers in any context.
+ */
 extern spinlock_t goalloc_caches_lock;
 extern struct list_head goalloc_caches;
 /* What destroyed caches counted, so that Mallocs and Frees never go down. */
@@ -236,6 +243,12 @@ static inline bool cache_poisons(const struct goalloc_cache *c)
 static __always_inline bool cache_tiny(const struct goalloc_cache *c)
 {
 	return c->flags & GOALLOC_TINY_CACHE;
+}
+
+/* One of goalloc's own caches, which live as long as the module. */
+static inline bool cache_builtin(const struct goalloc_cache *c)
+{
+	return c->flags & (GOALLOC_KMALLOC_CACHE | GOALLOC_TINY_CACHE);
 }
 
 /* Count a slow-path event of @c on this CPU. */

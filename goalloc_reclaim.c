@@ -56,10 +56,7 @@ void goalloc_release_arm(void)
 void goalloc_drain_all_locked(void)
 {
 	struct goalloc_cache *c;
-	unsigned int i;
 
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		goalloc_cache_drain(goalloc_kmalloc[i]);
 	list_for_each_entry(c, &goalloc_caches, list)
 		goalloc_cache_drain(c);
 }
@@ -121,12 +118,9 @@ static unsigned long goalloc_shrink_count(struct shrinker *sh,
 	struct goalloc_heap_stats hs;
 	struct goalloc_cache *c;
 	unsigned long pages, flags;
-	unsigned int i;
 
 	goalloc_heap_read_stats(&hs);
 	pages = hs.free_arenas << GOALLOC_ARENA_ORDER;
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		pages += cache_drainable_pages(goalloc_kmalloc[i]);
 	spin_lock_irqsave(&goalloc_caches_lock, flags);
 	list_for_each_entry(c, &goalloc_caches, list)
 		pages += cache_drainable_pages(c);
@@ -202,14 +196,9 @@ static int goalloc_cpu_dead(unsigned int cpu)
 {
 	struct goalloc_cache *c;
 	unsigned long flags;
-	unsigned int i;
 
 	mutex_lock(&goalloc_caches_mutex);
 	local_irq_save(flags);
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
-		c = goalloc_kmalloc[i];
-		goalloc_cache_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
-	}
 	list_for_each_entry(c, &goalloc_caches, list)
 		goalloc_cache_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
 	local_irq_restore(flags);

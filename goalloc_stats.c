@@ -54,33 +54,29 @@ static void read_memstats(struct goalloc_memstats *ms,
 	struct goalloc_cache *c;
 	struct goalloc_cache_counts n;
 	unsigned long flags;
-	unsigned int i;
 	int cpu;
 
 	memset(ms, 0, sizeof(*ms));
-	for (i = 1; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
-		goalloc_cache_sum(goalloc_kmalloc[i], &n);
-		ms->by_size[i].size = goalloc_class_to_size[i];
-		ms->by_size[i].mallocs = n.allocs;
-		ms->by_size[i].frees = n.frees;
-		ms->mallocs += n.allocs;
-		ms->frees += n.frees;
-		ms->heap_alloc += (n.allocs - n.frees) * goalloc_class_to_size[i];
-	}
-	goalloc_cache_sum(goalloc_tiny_cache, &n);
-	ms->tiny_allocs = n.tiny_allocs;
-	ms->mallocs += n.tiny_allocs;
-	ms->frees += n.tiny_frees;
-	ms->heap_alloc += (n.allocs - n.frees) * GOALLOC_TINY_SIZE;
-
 	spin_lock_irqsave(&goalloc_caches_lock, flags);
 	ms->mallocs += goalloc_gone_allocs;
 	ms->frees += goalloc_gone_frees;
 	list_for_each_entry(c, &goalloc_caches, list) {
 		goalloc_cache_sum(c, &n);
+		/* Its blocks are in HeapAlloc, its objects in the counts. */
+		ms->heap_alloc += (n.allocs - n.frees) * c->size;
+		if (cache_tiny(c)) {
+			ms->tiny_allocs = n.tiny_allocs;
+			ms->mallocs += n.tiny_allocs;
+			ms->frees += n.tiny_frees;
+			continue;
+		}
+		if (c->class) {
+			ms->by_size[c->class].size = c->size;
+			ms->by_size[c->class].mallocs = n.allocs;
+			ms->by_size[c->class].frees = n.frees;
+		}
 		ms->mallocs += n.allocs;
 		ms->frees += n.frees;
-		ms->heap_alloc += (n.allocs - n.frees) * c->size;
 	}
 	spin_unlock_irqrestore(&goalloc_caches_lock, flags);
 
@@ -152,13 +148,10 @@ static void caches_show_one(struct seq_file *m, struct goalloc_cache *c)
 static int caches_show(struct seq_file *m, void *v)
 {
 	struct goalloc_cache *c;
-	unsigned int i;
 
 	seq_puts(m, "goalloc caches - version: 1\n");
 	seq_puts(m, "# name <active_objs> <num_objs> <objsize> <objperspan> <pagesperspan> <spans> <partial> <cpu_objs>\n");
 	mutex_lock(&goalloc_caches_mutex);
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		caches_show_one(m, goalloc_kmalloc[i]);
 	list_for_each_entry(c, &goalloc_caches, list)
 		caches_show_one(m, c);
 	mutex_unlock(&goalloc_caches_mutex);
@@ -309,7 +302,7 @@ void goalloc_cache_debugfs_add(struct goalloc_cache *c)
 
 void goalloc_debugfs_init(void)
 {
-	unsigned int i;
+	struct goalloc_cache *c;
 
 	goalloc_debugfs = debugfs_create_dir("goalloc", NULL);
 	debugfs_create_file("caches", 0444, goalloc_debugfs, NULL,
@@ -321,8 +314,8 @@ void goalloc_debugfs_init(void)
 			    &memstats_fops);
 	goalloc_debugfs_caches = debugfs_create_dir("cache", goalloc_debugfs);
 	mutex_lock(&goalloc_caches_mutex);
-	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++)
-		goalloc_cache_debugfs_add(goalloc_kmalloc[i]);
+	list_for_each_entry(c, &goalloc_caches, list)
+		goalloc_cache_debugfs_add(c);
 	mutex_unlock(&goalloc_caches_mutex);
 }
 
