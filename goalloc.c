@@ -38,7 +38,7 @@
  *  a span of its own from the heap (step 4), or from 2 MiB up pages of its
  *  own (goalloc_heap.c's chunks).  A debug cache (any GOALLOC_POISON,
  *  RED_ZONE or STORE_USER, or goalloc.debug=1) has no array and no CPU
- *  span: it allocates from its central lists (cache_alloc_node()).
+ *  span: it allocates from its central lists (central_alloc_node()).
  *
  * Free (goalloc_free(), goalloc_cache_free()):
  *  1. the page map finds the span (goalloc_span_lookup(), goalloc_heap.h:
@@ -558,8 +558,8 @@ static void *cache_refill(struct goalloc_cache *c, gfp_t gfp,
 	}
 }
 
-static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
-			      size_t req);
+static void *central_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
+				size_t req);
 
 /*
  * The allocation slow path: ends the caller's locked section.  @req: the
@@ -575,7 +575,7 @@ static noinline void *cache_alloc_slow(struct goalloc_cache *c, gfp_t gfp,
 	/* Debug caches have no array and no CPU span: straight to the spans. */
 	if (unlikely(cache_debug(c))) {
 		local_unlock_irqrestore(&c->cpu->lock, flags);
-		return cache_alloc_node(c, gfp, numa_mem_id(), req);
+		return central_alloc_node(c, gfp, numa_mem_id(), req);
 	}
 	obj = cache_refill(c, gfp, flags, &dirty);
 	if (obj)
@@ -653,8 +653,8 @@ static struct goalloc_span *central_find(struct goalloc_cache *c, int node,
  * finds pages.  Without the middle step, every allocation for a node
  * that is out of memory would grow one more span elsewhere.
  */
-static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
-			      size_t req)
+static void *central_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
+				size_t req)
 {
 	bool any_node = false;
 	unsigned long flags;
@@ -709,8 +709,8 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
  * it when the object there is on @node (a CPU's array may hold objects
  * of any node, freed here), the central lists otherwise.
  */
-static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node,
-				 size_t req)
+static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
+			      size_t req)
 {
 	struct goalloc_cpu_cache *pc;
 	unsigned long flags;
@@ -734,7 +734,7 @@ static void *cache_alloc_on_node(struct goalloc_cache *c, gfp_t gfp, int node,
 	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (!obj)
-		return cache_alloc_node(c, gfp, node, req);
+		return central_alloc_node(c, gfp, node, req);
 	return alloc_finish_fast(c, obj, gfp, dirty, req, false);
 }
 
@@ -756,18 +756,17 @@ static __always_inline void cache_push(struct goalloc_cache *c,
  * its free marker, init_on_free, a full array, a debug cache.  Ends the
  * locked section.
  */
-static noinline void cache_free_locked_slow(struct goalloc_cache *c,
-					    struct goalloc_cpu_cache *pc,
-					    void *obj, unsigned long flags,
-					    unsigned long ip)
+static noinline void array_push_slow(struct goalloc_cache *c,
+				     struct goalloc_cpu_cache *pc,
+				     void *obj, unsigned long flags,
+				     unsigned long ip)
 {
 	if (unlikely(cache_debug(c))) {
 		/* Debug caches: checked against the bitmap, then poisoned. */
 		this_cpu_add(c->cpu->ev[GOALLOC_EV_FREE_SLOW],
 			     central_free_objects(c, &obj, 1));
 	} else if (obj_marked(c, obj) && obj_is_free(c, obj)) {
-		/* Fast paths pass no @ip: they reach here by a tail call. */
-		goalloc_report("double free", obj, c, ip ?: _RET_IP_);
+		goalloc_report("double free", obj, c, ip);
 	} else {
 		if (cache_want_init_on_free(c)) {
 			goalloc_kasan_unpoison(obj, c->size);
@@ -783,17 +782,17 @@ static noinline void cache_free_locked_slow(struct goalloc_cache *c,
  * Push a checked object of @c on this CPU's array and end the locked
  * section.  Only tail calls leave the fast path, so it needs no stack.
  */
-static __always_inline void cache_free_locked(struct goalloc_cache *c,
-					      struct goalloc_cpu_cache *pc,
-					      void *obj, unsigned long flags,
-					      unsigned long ip)
+static __always_inline void array_push(struct goalloc_cache *c,
+				       struct goalloc_cpu_cache *pc,
+				       void *obj, unsigned long flags,
+				       unsigned long ip)
 {
 	void *marker = obj + c->marker_off;
 	unsigned long key = goalloc_marker_key;
 
 	if (unlikely(pc->count >= c->array_max || cache_want_init_on_free(c) ||
 		     marker_read(marker) == key))
-		return cache_free_locked_slow(c, pc, obj, flags, ip);
+		return array_push_slow(c, pc, obj, flags, ip);
 	pc->objects[++pc->count] = obj;
 	/* The entry before the marker: see obj_is_free(). */
 	smp_wmb();
@@ -804,13 +803,13 @@ static __always_inline void cache_free_locked(struct goalloc_cache *c,
 }
 
 /* Free an object already checked to be one of @c's. */
-static __always_inline void cache_free(struct goalloc_cache *c, void *obj,
-				       unsigned long ip)
+static __always_inline void cache_free_obj(struct goalloc_cache *c, void *obj,
+					   unsigned long ip)
 {
 	unsigned long flags;
 
 	local_lock_irqsave(&c->cpu->lock, flags);
-	cache_free_locked(c, this_cpu_ptr(c->cpu), obj, flags, ip);
+	array_push(c, this_cpu_ptr(c->cpu), obj, flags, ip);
 }
 
 /* ---- The tiny allocator (Go's tiny blocks) ---------------------------- */
@@ -976,7 +975,7 @@ static noinline void tiny_free(struct goalloc_span *s, const void *p,
 	} while (!atomic_long_try_cmpxchg(&t->word, &old, new));
 	this_cpu_inc(s->cache->cpu->tiny_frees);
 	if (!(new >> GOALLOC_TINY_LIVE_SHIFT))
-		cache_free(s->cache, (void *)block, ip);
+		cache_free_obj(s->cache, (void *)block, ip);
 }
 
 /* A tiny object's size: from its start to the first end mark after it. */
@@ -1050,15 +1049,15 @@ static noinline void large_free(struct goalloc_span *s, const void *p,
 
 /* ---- The kmalloc-like family ------------------------------------------ */
 
-/* Sizes over 32 KiB, zero and too large ones: off the fast path. */
-static noinline void *malloc_big(size_t size, gfp_t gfp, int node)
+/* Sizes over 32 KiB, zero and too large ones, for @ip: off the fast path. */
+static noinline void *malloc_big(size_t size, gfp_t gfp, int node,
+				 unsigned long ip)
 {
 	if (!size)
 		return ZERO_SIZE_PTR;
 	if (unlikely(size > GOALLOC_MAX_SIZE)) {
-		/* Reached by a tail call: _RET_IP_ is goalloc's caller. */
 		if (!(gfp & __GFP_NOWARN))
-			goalloc_report_arg(_RET_IP_, NULL,
+			goalloc_report_arg(ip, NULL,
 					   "allocation larger than goalloc can serve: %zu bytes",
 					   size);
 		return NULL;
@@ -1066,7 +1065,9 @@ static noinline void *malloc_big(size_t size, gfp_t gfp, int node)
 	return large_alloc(size, gfp, node);
 }
 
-static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node)
+/* The malloc family's allocation for its caller @ip. */
+static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
+					 unsigned long ip)
 {
 	struct goalloc_cache *c;
 
@@ -1081,15 +1082,15 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node)
 		 * malloc family's caches all go straight to their spans.
 		 */
 		if (static_branch_unlikely(&goalloc_malloc_debug))
-			return cache_alloc_node(c, gfp, node == NUMA_NO_NODE ?
+			return central_alloc_node(c, gfp, node == NUMA_NO_NODE ?
 						numa_mem_id() : node, size);
 		if (node == NUMA_NO_NODE)
 			return cache_alloc(c, gfp, GOALLOC_HOOKS ? size : 0,
 					   true);
-		return cache_alloc_on_node(c, gfp, node,
+		return cache_alloc_node(c, gfp, node,
 					   GOALLOC_HOOKS ? size : 0);
 	}
-	return malloc_big(size, gfp, node);
+	return malloc_big(size, gfp, node, ip);
 }
 
 static size_t obj_size(const void *p);
@@ -1111,7 +1112,7 @@ const char *goalloc_obj_cache_name(const void *p)
 static noinline void *malloc_traced(size_t size, gfp_t gfp, int node,
 				    unsigned long ip)
 {
-	void *p = malloc_node(size, gfp, node);
+	void *p = malloc_node(size, gfp, node, ip);
 
 	trace_goalloc_alloc(ip, p, size, obj_size(p), gfp, goalloc_obj_cache_name(p));
 	return p;
@@ -1121,7 +1122,7 @@ void *goalloc_malloc(size_t size, gfp_t gfp)
 {
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(size, gfp, NUMA_NO_NODE, _RET_IP_);
-	return malloc_node(size, gfp, NUMA_NO_NODE);
+	return malloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC);
 
@@ -1131,7 +1132,7 @@ void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
 		return goalloc_bad_node(node, NULL, _RET_IP_);
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(size, gfp, node, _RET_IP_);
-	return malloc_node(size, gfp, node);
+	return malloc_node(size, gfp, node, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc_node, GOALLOC);
 
@@ -1148,7 +1149,7 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE,
 				     _RET_IP_);
-	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE);
+	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC);
 
@@ -1165,15 +1166,15 @@ static noinline void small_free_slow(struct goalloc_span *s, const void *p,
 	else if (obj_rcu_pending(s, p))
 		goalloc_report_rcu_pending(p, s->cache, ip);
 	else
-		cache_free(s->cache, (void *)p, ip);
+		cache_free_obj(s->cache, (void *)p, ip);
 }
 
 /*
  * Every free that is not the fast case below: NULL, memory goalloc does
  * not own, pointers inside objects, tiny and large objects.
  */
-static noinline void free_slow(const void *p, struct goalloc_span *s,
-			       unsigned long ip)
+static noinline void malloc_free_slow(const void *p, struct goalloc_span *s,
+				      unsigned long ip)
 {
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
@@ -1190,7 +1191,7 @@ static noinline void free_slow(const void *p, struct goalloc_span *s,
 }
 
 /* goalloc_free(): find the span, check the pointer, push on the array. */
-static __always_inline void free_checked(const void *p, unsigned long ip)
+static __always_inline void malloc_free_fast(const void *p, unsigned long ip)
 {
 	struct goalloc_span *s;
 
@@ -1201,34 +1202,34 @@ static __always_inline void free_checked(const void *p, unsigned long ip)
 	 * goalloc_empty_span, whose limit is 0, as do tiny and large objects.
 	 */
 	if (likely(goalloc_span_obj_start(s, p)))
-		cache_free(s->cache, (void *)p, 0);
+		cache_free_obj(s->cache, (void *)p, ip);
 	else
-		free_slow(p, s, ip);
+		malloc_free_slow(p, s, ip);
 	lookup_exit();
 }
 
 /* goalloc_free() while goalloc_free is traced. */
-static noinline void free_traced(const void *p, unsigned long ip)
+static noinline void malloc_free_traced(const void *p, unsigned long ip)
 {
 	/* A stale pointer's span may go meanwhile: see lookup_enter(). */
 	rcu_read_lock();
 	trace_goalloc_free(ip, p, goalloc_obj_cache_name(p));
 	rcu_read_unlock();
-	free_checked(p, ip);
+	malloc_free_fast(p, ip);
 }
 
 void goalloc_free(const void *p)
 {
 	if (trace_goalloc_free_enabled())
-		return free_traced(p, _RET_IP_);
-	free_checked(p, _RET_IP_);
+		return malloc_free_traced(p, _RET_IP_);
+	malloc_free_fast(p, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_free, GOALLOC);
 
 /* goalloc_free() on behalf of @ip, untraced: goalloc_rcu.c's batches. */
 void goalloc_free_at(const void *p, unsigned long ip)
 {
-	free_checked(p, ip);
+	malloc_free_fast(p, ip);
 }
 
 /*
@@ -1364,7 +1365,7 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 	if (!p || p == ZERO_SIZE_PTR)
 		return malloc_traced(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
 	if (!new_size) {
-		free_traced(p, _RET_IP_);
+		malloc_free_traced(p, _RET_IP_);
 		return ZERO_SIZE_PTR;
 	}
 	/* A live object keeps its span; a stale pointer's may go meanwhile. */
@@ -1386,7 +1387,7 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 		return NULL;
 	obj_kasan_resize(s, p, ks, ks);
 	memcpy(q, p, realloc_copy_size(s, p, ks));
-	free_traced(p, _RET_IP_);
+	malloc_free_traced(p, _RET_IP_);
 	return q;
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_realloc, GOALLOC);
@@ -1493,7 +1494,7 @@ static struct goalloc_cache *cache_new(const char *name, unsigned int size,
 }
 
 /* Free a cache whose spans are all gone. */
-static void cache_free_struct(struct goalloc_cache *c)
+static void cache_struct_free(struct goalloc_cache *c)
 {
 	free_percpu(c->cpu);
 	kfree(c);
@@ -1634,7 +1635,7 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 	goalloc_cache_debugfs_remove(c);
 	if (c->flags & GOALLOC_TYPESAFE_BY_RCU)
 		rcu_barrier();
-	cache_free_struct(c);
+	cache_struct_free(c);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC);
 
@@ -1642,7 +1643,7 @@ EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC);
 static noinline void *cache_alloc_traced(struct goalloc_cache *c, gfp_t gfp,
 					 int node, unsigned long ip)
 {
-	void *obj = cache_alloc_on_node(c, gfp, node, 0);
+	void *obj = cache_alloc_node(c, gfp, node, 0);
 
 	trace_goalloc_alloc(ip, obj, c->object_size, c->size, gfp, c->name);
 	return obj;
@@ -1662,13 +1663,13 @@ void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 		return goalloc_bad_node(node, c->name, _RET_IP_);
 	if (trace_goalloc_alloc_enabled())
 		return cache_alloc_traced(c, gfp, node, _RET_IP_);
-	return cache_alloc_on_node(c, gfp, node, 0);
+	return cache_alloc_node(c, gfp, node, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
 
 /* goalloc_cache_free() of an object not in this CPU's span. */
-static noinline void cache_free_slow(struct goalloc_cache *c, void *obj,
-				     unsigned long ip)
+static noinline void cache_free_lookup(struct goalloc_cache *c, void *obj,
+				       unsigned long ip)
 {
 	struct goalloc_span *s;
 
@@ -1685,12 +1686,12 @@ static noinline void cache_free_slow(struct goalloc_cache *c, void *obj,
 	else if (unlikely(obj_rcu_pending(s, obj)))
 		goalloc_report_rcu_pending(obj, c, ip);
 	else
-		cache_free(c, obj, ip);
+		cache_free_obj(c, obj, ip);
 	lookup_exit();
 }
 
-static __always_inline void cache_free_checked(struct goalloc_cache *c,
-					       void *obj, unsigned long ip)
+static __always_inline void cache_free_fast(struct goalloc_cache *c,
+					    void *obj, unsigned long ip)
 {
 	struct goalloc_cpu_cache *pc;
 	unsigned long flags;
@@ -1702,9 +1703,9 @@ static __always_inline void cache_free_checked(struct goalloc_cache *c,
 	 * is the cache's and stays while the CPU holds it.
 	 */
 	if (likely(goalloc_span_obj_start(pc->span, obj)))
-		return cache_free_locked(c, pc, obj, flags, 0);
+		return array_push(c, pc, obj, flags, ip);
 	local_unlock_irqrestore(&c->cpu->lock, flags);
-	cache_free_slow(c, obj, ip);
+	cache_free_lookup(c, obj, ip);
 }
 
 /* goalloc_cache_free() while goalloc_free is traced. */
@@ -1712,14 +1713,14 @@ static noinline void cache_free_traced(struct goalloc_cache *c, void *obj,
 				       unsigned long ip)
 {
 	trace_goalloc_free(ip, obj, c->name);
-	cache_free_checked(c, obj, ip);
+	cache_free_fast(c, obj, ip);
 }
 
 void goalloc_cache_free(struct goalloc_cache *c, void *obj)
 {
 	if (trace_goalloc_free_enabled())
 		return cache_free_traced(c, obj, _RET_IP_);
-	cache_free_checked(c, obj, _RET_IP_);
+	cache_free_fast(c, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC);
 
@@ -1762,7 +1763,7 @@ static void cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs,
 				     central_free_objects(c, objs, k));
 		k = 0;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
-		cache_free_slow(c, obj, ip);
+		cache_free_lookup(c, obj, ip);
 		local_lock_irqsave(&c->cpu->lock, flags);
 		pc = this_cpu_ptr(c->cpu);
 	}
@@ -1873,7 +1874,7 @@ static void destroy_builtin_caches(void)
 	for (i = 0; i < GOALLOC_NUM_SIZE_CLASSES; i++) {
 		if (goalloc_kmalloc[i]) {
 			list_del(&goalloc_kmalloc[i]->list);
-			cache_free_struct(goalloc_kmalloc[i]);
+			cache_struct_free(goalloc_kmalloc[i]);
 		}
 		goalloc_kmalloc[i] = NULL;
 	}
@@ -2001,7 +2002,7 @@ static void release_everything(void)
 		if (cache_builtin(c))
 			continue;
 		list_del(&c->list);
-		cache_free_struct(c);
+		cache_struct_free(c);
 	}
 	mutex_unlock(&goalloc_caches_mutex);
 	for_each_possible_cpu(cpu) {
