@@ -177,3 +177,4 @@ kunit_test_suite(sizeclass_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for goalloc");
+MODULE_IMPORT_NS(GOALLOC);
