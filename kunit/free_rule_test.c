@@ -34,57 +34,25 @@
 
 #include <goalloc.h>
 #include "goalloc_sizeclasses.h"
+#include "goalloc_test.h"
 
 /* The arena size of goalloc_heap.h, which tests do not include. */
 #define FR_ARENA	SZ_4M
 
-static int fr_errors;
-static struct kunit_resource fr_errors_resource;
 /* What the last report said (goalloc.c's GOALLOC_REPORT_LEN bytes). */
 static char fr_last[96];
 static struct kunit_resource fr_last_resource;
 
+/* gt_init()'s "goalloc_errors", and "goalloc_last_report" for the words. */
 static int fr_init(struct kunit *test)
 {
-	int err;
+	int err = gt_init(test);
 
-	fr_errors = 0;
-	fr_last[0] = 0;
-	err = kunit_add_named_resource(test, NULL, NULL, &fr_errors_resource,
-				       "goalloc_errors", &fr_errors);
 	if (err)
 		return err;
+	fr_last[0] = 0;
 	return kunit_add_named_resource(test, NULL, NULL, &fr_last_resource,
 					"goalloc_last_report", fr_last);
-}
-
-static void fr_memstats(struct goalloc_memstats *ms)
-{
-	goalloc_reclaim();
-	goalloc_read_memstats(ms);
-}
-
-static void fr_expect_baseline(struct kunit *test,
-			       const struct goalloc_memstats *base)
-{
-	struct goalloc_memstats *now = kunit_kzalloc(test, sizeof(*now),
-						     GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, now);
-	fr_memstats(now);
-	KUNIT_EXPECT_EQ(test, now->heap_objects, base->heap_objects);
-	KUNIT_EXPECT_EQ(test, now->heap_alloc, base->heap_alloc);
-	KUNIT_EXPECT_EQ(test, now->large_objects, base->large_objects);
-}
-
-static struct goalloc_memstats *fr_baseline(struct kunit *test)
-{
-	struct goalloc_memstats *ms = kunit_kzalloc(test, sizeof(*ms),
-						    GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, ms);
-	fr_memstats(ms);
-	return ms;
 }
 
 /*
@@ -118,14 +86,6 @@ static void fr_free_all(struct goalloc_cache *c, void **objs, unsigned int n)
 	}
 }
 
-static void **fr_ptrs(struct kunit *test, unsigned int n)
-{
-	void **p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	return p;
-}
-
 /*
  * free(a); free(b); free(a): the second free of a is found although b,
  * not a, is the last object freed on the CPU; then the next three
@@ -142,11 +102,11 @@ static void fr_delayed_double_free_one(struct kunit *test,
 	migrate_disable();
 	a = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
 	b = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	fr_free_all(c, &a, 1);
 	fr_free_all(c, &b, 1);
 	fr_free_all(c, &a, 1);
-	reports = fr_errors - reports;
+	reports = gt_reports(test) - reports;
 	same = fr_alloc_distinct(c, size, got, 3);
 	migrate_enable();
 
@@ -159,7 +119,7 @@ static void fr_delayed_double_free_one(struct kunit *test,
 
 static void fr_delayed_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = goalloc_cache_create("fr_delayed", 64, 0, 0,
 						       NULL);
 
@@ -168,8 +128,8 @@ static void fr_delayed_double_free(struct kunit *test)
 	fr_delayed_double_free_one(test, NULL, 96);
 	fr_delayed_double_free_one(test, NULL, 4096);
 	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
-	KUNIT_EXPECT_EQ(test, fr_errors, 3);
+	gt_expect_baseline(test, base);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 3);
 }
 
 #define FR_MANY	1000
@@ -181,10 +141,10 @@ static void fr_delayed_double_free(struct kunit *test)
  */
 static void fr_double_free_after_flush(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = goalloc_cache_create("fr_flush", 128, 0, 0,
 						       NULL);
-	void **objs = fr_ptrs(test, FR_MANY + 1);
+	void **objs = gt_ptrs(test, FR_MANY + 1);
 	unsigned int same;
 	void *a, *one;
 	int reports;
@@ -196,9 +156,9 @@ static void fr_double_free_after_flush(struct kunit *test)
 	goalloc_cache_free(c, a);
 	fr_free_all(c, objs, FR_MANY);
 	one = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	goalloc_cache_free(c, a);
-	reports = fr_errors - reports;
+	reports = gt_reports(test) - reports;
 	goalloc_cache_free(c, one);
 	same = fr_alloc_distinct(c, 0, objs, FR_MANY + 1);
 	migrate_enable();
@@ -208,8 +168,8 @@ static void fr_double_free_after_flush(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(c, objs, FR_MANY + 1);
 	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
-	KUNIT_EXPECT_EQ(test, fr_errors, 1);
+	gt_expect_baseline(test, base);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 }
 
 /*
@@ -220,7 +180,7 @@ static void fr_double_free_after_flush(struct kunit *test)
  */
 static void fr_free_slot_never_handed_out(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = goalloc_cache_create("fr_never", 64, 0, 0,
 						       NULL);
 	int reports, reports2;
@@ -231,15 +191,15 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	goalloc_cache_free(c, a + 64);
-	reports = fr_errors - reports;
+	reports = gt_reports(test) - reports;
 	same = fr_alloc_distinct(c, 0, got, 2);
 	fr_free_all(c, got, 2);
 	goalloc_cache_shrink(c);
-	reports2 = fr_errors;
+	reports2 = gt_reports(test);
 	goalloc_cache_free(c, a + 3 * 64);
-	reports2 = fr_errors - reports2;
+	reports2 = gt_reports(test) - reports2;
 	same2 = fr_alloc_distinct(c, 0, got2, 2);
 	migrate_enable();
 
@@ -251,7 +211,7 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
 	fr_free_all(c, got2, 2);
 	goalloc_cache_free(c, a);
 	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -263,7 +223,7 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
  */
 static void fr_stale_entry(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = goalloc_cache_create("fr_stale", 40 * SZ_1K,
 						       0, 0, NULL);
 	void *o[6], *got[6];
@@ -273,7 +233,7 @@ static void fr_stale_entry(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	fr_alloc_distinct(c, 0, o, 6);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	goalloc_cache_free(c, o[0]);
 	goalloc_cache_free(c, o[1]);
 	goalloc_cache_free(c, o[2]);
@@ -283,7 +243,7 @@ static void fr_stale_entry(struct kunit *test)
 	goalloc_cache_free(c, o[5]);
 	/* e1 went to its span at the fifth push: free it again. */
 	goalloc_cache_free(c, o[0]);
-	reports = fr_errors - reports;
+	reports = gt_reports(test) - reports;
 	goalloc_cache_shrink(c);
 	same = fr_alloc_distinct(c, 0, got, 6);
 	migrate_enable();
@@ -292,7 +252,7 @@ static void fr_stale_entry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(c, got, 6);
 	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -304,7 +264,7 @@ static void fr_stale_entry(struct kunit *test)
  */
 static void fr_double_free_span_gone(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = goalloc_cache_create("fr_gone", 2048, 0, 0,
 						       NULL);
 	struct goalloc_cache *keep_c = goalloc_cache_create("fr_keep", 64, 0,
@@ -328,16 +288,16 @@ static void fr_double_free_span_gone(struct kunit *test)
 	goalloc_cache_free(c, p);
 	goalloc_cache_shrink(c);
 	KUNIT_EXPECT_TRUE(test, goalloc_owns(p));
-	reports = fr_errors;
+	reports = gt_reports(test);
 	goalloc_cache_free(c, p);
 	goalloc_free(p);
 	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)0);
 	KUNIT_EXPECT_NULL(test, goalloc_realloc(p, 10, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 4);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 4);
 	goalloc_cache_free(keep_c, keep);
 	goalloc_cache_destroy(c);
 	goalloc_cache_destroy(keep_c);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -351,7 +311,7 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 {
 	struct goalloc_cache *c = goalloc_cache_create("fr_tail", 48, 0, flags,
 						       NULL);
-	void **objs = fr_ptrs(test, 170);
+	void **objs = gt_ptrs(test, 170);
 	unsigned long lo = ULONG_MAX, hi = 0;
 	unsigned int i;
 	int reports;
@@ -371,23 +331,23 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 		kunit_skip(test, "the objects did not come from one span");
 	}
 	tail = (u8 *)hi + 48;
-	reports = fr_errors;
+	reports = gt_reports(test);
 	KUNIT_EXPECT_EQ(test, goalloc_size(tail), (size_t)0);
 	KUNIT_EXPECT_NULL(test, goalloc_realloc(tail, 1, GFP_KERNEL | __GFP_ZERO));
 	goalloc_cache_free(c, tail);
 	goalloc_free(tail);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 4);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 4);
 	fr_free_all(c, objs, 170);
 	goalloc_cache_destroy(c);
 }
 
 static void fr_tail_pointer(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 
 	fr_tail_pointer_one(test, 0);
 	fr_tail_pointer_one(test, GOALLOC_POISON);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -396,7 +356,7 @@ static void fr_tail_pointer(struct kunit *test)
  */
 static void fr_large_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	void *keep = goalloc_malloc(64, GFP_KERNEL);
 	void *p = goalloc_malloc(100 * SZ_1K, GFP_KERNEL);
 	int reports;
@@ -404,12 +364,12 @@ static void fr_large_double_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, keep);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_free(p);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 1);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 1);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(fr_last, "double free"));
 	goalloc_free(keep);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -418,7 +378,7 @@ static void fr_large_double_free(struct kunit *test)
  */
 static void fr_bulk_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = goalloc_cache_create("fr_bulk", 256, 0, 0,
 						       NULL);
 	void *objs[8], *twice[3], *got[8];
@@ -428,13 +388,13 @@ static void fr_bulk_double_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	fr_alloc_distinct(c, 0, objs, 8);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	twice[0] = objs[0];
 	twice[1] = objs[1];
 	twice[2] = objs[0];
 	goalloc_cache_free_bulk(c, 3, twice);
 	goalloc_cache_free_bulk(c, 8, objs);
-	reports = fr_errors - reports;
+	reports = gt_reports(test) - reports;
 	same = fr_alloc_distinct(c, 0, got, 8);
 	migrate_enable();
 
@@ -442,42 +402,18 @@ static void fr_bulk_double_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	goalloc_cache_free_bulk(c, 8, got);
 	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /* Free on one CPU, free again on another: the first copy waits in an array. */
-struct fr_on_cpu {
-	void *obj;
-	struct completion done;
-};
-
-static int fr_free_thread(void *arg)
+static void fr_free_fn(void *obj)
 {
-	struct fr_on_cpu *w = arg;
-
-	goalloc_free(w->obj);
-	complete(&w->done);
-	return 0;
-}
-
-static void fr_free_on(struct kunit *test, int cpu, void *obj)
-{
-	struct fr_on_cpu w = { .obj = obj };
-	struct task_struct *t;
-
-	init_completion(&w.done);
-	t = kthread_create(fr_free_thread, &w, "fr_free%d", cpu);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, cpu);
-	get_task_struct(t);
-	wake_up_process(t);
-	wait_for_completion(&w.done);
-	kthread_stop_put(t);
+	goalloc_free(obj);
 }
 
 static void fr_cross_cpu_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	int cpu0 = cpumask_first(cpu_online_mask);
 	int cpu1 = cpumask_next(cpu0, cpu_online_mask);
 	void *p, *got[4];
@@ -490,13 +426,13 @@ static void fr_cross_cpu_double_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	/* The frees run in kthreads, which KUnit's resources do not see. */
 	reports = goalloc_misuse_count();
-	fr_free_on(test, cpu0, p);
-	fr_free_on(test, cpu1, p);
+	gt_run_on_cpu(test, cpu0, fr_free_fn, p);
+	gt_run_on_cpu(test, cpu1, fr_free_fn, p);
 	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - reports, 1UL);
 	same = fr_alloc_distinct(NULL, 200, got, 4);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(NULL, got, 4);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -541,11 +477,11 @@ static void fr_marker_outside_one(struct kunit *test, unsigned int flags)
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
 	b = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	goalloc_cache_free(c, a);
 	goalloc_cache_free(c, b);
 	goalloc_cache_free(c, a);
-	reports = fr_errors - reports;
+	reports = gt_reports(test) - reports;
 	same = fr_alloc_distinct(c, 0, got, 3);
 	migrate_enable();
 
@@ -561,11 +497,11 @@ static void fr_marker_outside_one(struct kunit *test, unsigned int flags)
 
 static void fr_marker_outside_object(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 
 	fr_marker_outside_one(test, 0);
 	fr_marker_outside_one(test, GOALLOC_TYPESAFE_BY_RCU);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -577,7 +513,7 @@ static void fr_marker_outside_object(struct kunit *test)
  */
 static void fr_live_object_is_live(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	void *p, *got[2];
 	unsigned int same;
 	int reports;
@@ -586,18 +522,18 @@ static void fr_live_object_is_live(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	memset(p, 0xa5, 512);
 	goalloc_test_mark(p);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)512);
 	KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(p, 500, GFP_KERNEL), p);
 	goalloc_test_mark(p);
 	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 0);
 	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 1);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 1);
 	same = fr_alloc_distinct(NULL, 512, got, 2);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(NULL, got, 2);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -625,24 +561,24 @@ static void fr_rcu_pending_one(struct kunit *test, struct goalloc_cache *c,
 	q = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
-	reports = fr_errors;
+	reports = gt_reports(test);
 	goalloc_free_rcu(p, rcu);
 	if (c)
 		goalloc_cache_free(c, p);
 	else
 		goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 1);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 1);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(fr_last, "goalloc_free_rcu"));
 	goalloc_free_rcu(p, rcu);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 2);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 2);
 	if (c)
 		goalloc_cache_free(c, q);
 	else
 		goalloc_free(q);
 	goalloc_free_rcu(q, rcu);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 3);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 3);
 	goalloc_rcu_barrier();
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 3);
+	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 3);
 	same = fr_alloc_distinct(c, size, got, 4);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(c, got, 4);
@@ -650,7 +586,7 @@ static void fr_rcu_pending_one(struct kunit *test, struct goalloc_cache *c,
 
 static void fr_free_rcu_pending(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = goalloc_cache_create("fr_rcu",
 						       sizeof(struct fr_rcu_obj),
 						       0, 0, NULL);
@@ -660,7 +596,7 @@ static void fr_free_rcu_pending(struct kunit *test)
 	fr_rcu_pending_one(test, NULL, sizeof(struct fr_rcu_obj));
 	fr_rcu_pending_one(test, NULL, 100 * SZ_1K);
 	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 static struct kunit_case fr_cases[] = {

@@ -33,20 +33,11 @@
 
 #include <goalloc.h>
 
+#include "goalloc_test.h"
+
 /* Tries at taking the object just freed back (an interrupt may take it). */
 #define MT_TRIES	8
 #define MT_STAMP	0xa5
-
-static int goalloc_errors;
-static struct kunit_resource goalloc_errors_resource;
-
-static int meminit_test_init(struct kunit *test)
-{
-	goalloc_errors = 0;
-	return kunit_add_named_resource(test, NULL, NULL,
-					&goalloc_errors_resource,
-					"goalloc_errors", &goalloc_errors);
-}
 
 /* Skip unless init_on_free alone decides what a reused object holds. */
 static void mt_need_init_on_free(struct kunit *test)
@@ -117,7 +108,7 @@ static void mt_debug_cache_zeroed(struct kunit *test, unsigned int flags,
 	KUNIT_EXPECT_EQ(test, mt_free_and_reuse(c, size), 0);
 	goalloc_cache_destroy(c);
 	/* The red zone stayed what it must be: no report at alloc or free. */
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 static void init_on_free_red_zone_cache(struct kunit *test)
@@ -142,7 +133,7 @@ static void init_on_free_plain(struct kunit *test)
 	goalloc_cache_destroy(c);
 	KUNIT_EXPECT_EQ(test, mt_free_and_reuse(NULL, 100), 0);
 	KUNIT_EXPECT_EQ(test, mt_free_and_reuse(NULL, 5000), 0);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 /*
@@ -197,7 +188,7 @@ static void init_on_free_tiny(struct kunit *test)
 {
 	mt_need_init_on_free(test);
 	KUNIT_EXPECT_EQ(test, mt_tiny_reuse(), 0);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 #define MT_CTOR_SIZE	64
@@ -234,7 +225,7 @@ static void init_on_free_spares_ctor(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, kept);
 		goalloc_cache_destroy(c);
 	}
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 /*
@@ -267,7 +258,7 @@ static void mt_realloc_debug(struct kunit *test, unsigned int flags)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 50, 0, 2000 - 50), NULL);
 	goalloc_free(q);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 static void realloc_zero_red_zone_cache(struct kunit *test)
@@ -298,7 +289,7 @@ static void realloc_zero_malloc(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 100), NULL);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 100, 0, 2000 - 100), NULL);
 	goalloc_free(q);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 /* A tiny object's exact size is known: the bytes past it are zero. */
@@ -314,7 +305,7 @@ static void realloc_zero_tiny(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 12), NULL);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 12, 0, 2000 - 12), NULL);
 	goalloc_free(q);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 static struct kunit_case meminit_cases[] = {
@@ -332,7 +323,7 @@ static struct kunit_case meminit_cases[] = {
 
 static struct kunit_suite meminit_suite = {
 	.name = "goalloc_meminit",
-	.init = meminit_test_init,
+	.init = gt_init,
 	.test_cases = meminit_cases,
 };
 

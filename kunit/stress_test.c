@@ -43,6 +43,7 @@
 #include <linux/string.h>
 
 #include <goalloc.h>
+#include <goalloc_stamp.h>
 
 #define ST_LOCAL		48	/* objects a worker holds at most */
 #define ST_RING			256	/* objects in flight between CPUs */
@@ -103,46 +104,16 @@ static u64 st_seed(const struct st_obj *o)
 	return (u64)o->owner << 32 | o->seq;
 }
 
-static u64 st_word(u64 seed, size_t k)
-{
-	return (seed * 0xff51afd7ed558ccdULL + k + 1) * 0x9e3779b97f4a7c15ULL;
-}
-
 /* Stamp the object's whole requested size with its owner's pattern. */
 static void st_stamp(const struct st_obj *o)
 {
-	u64 seed = st_seed(o), w;
-	u8 *b = o->p;
-	size_t k, off;
-
-	for (k = 0, off = 0; off + 8 <= o->size; k++, off += 8) {
-		w = st_word(seed, k);
-		memcpy(b + off, &w, 8);
-	}
-	if (off < o->size) {
-		w = st_word(seed, k);
-		memcpy(b + off, &w, o->size - off);
-	}
+	goalloc_stamp(o->p, o->size, st_seed(o));
 }
 
 /* Whether the first @n bytes still hold the object's pattern. */
 static bool st_stamped(const struct st_obj *o, size_t n)
 {
-	u64 seed = st_seed(o), w;
-	const u8 *b = o->p;
-	size_t k, off;
-
-	for (k = 0, off = 0; off + 8 <= n; k++, off += 8) {
-		memcpy(&w, b + off, 8);
-		if (w != st_word(seed, k))
-			return false;
-	}
-	if (off < n) {
-		w = st_word(seed, k);
-		if (memcmp(b + off, &w, n - off))
-			return false;
-	}
-	return true;
+	return goalloc_stamped(o->p, n, st_seed(o));
 }
 
 /* Mostly small sizes, as real workloads have, up to 64 KiB. */
