@@ -62,22 +62,14 @@ static void gt_expect_distinct(struct kunit *test, size_t size)
 		goalloc_free(objs[i]);
 }
 
-static void gt_expect_one_report(struct kunit *test, unsigned long before)
-{
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 1UL);
-}
-
 /* A pointer from kmalloc() is not goalloc's. */
 static void misuse_free_kmalloc_pointer(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	unsigned long before;
 	void *k = kmalloc(64, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, k);
-	before = goalloc_misuse_count();
-	goalloc_free(k);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(k));
 	kfree(k);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
@@ -87,13 +79,10 @@ static void misuse_free_kmalloc_pointer(struct kunit *test)
 static void misuse_free_stack_address(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	unsigned long before;
 	u64 on_stack[4];
 
 	memset(on_stack, 0, sizeof(on_stack));
-	before = goalloc_misuse_count();
-	goalloc_free(&on_stack[1]);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(&on_stack[1]));
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
@@ -102,16 +91,11 @@ static void misuse_free_stack_address(struct kunit *test)
 static void misuse_free_static_and_page(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	unsigned long before;
 	unsigned long page = __get_free_page(GFP_KERNEL);
 
 	KUNIT_ASSERT_NE(test, page, 0UL);
-	before = goalloc_misuse_count();
-	goalloc_free(&gt_static_word);
-	gt_expect_one_report(test, before);
-	before = goalloc_misuse_count();
-	goalloc_free((void *)page);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(&gt_static_word));
+	GT_EXPECT_REPORTS(test, 1, goalloc_free((void *)page));
 	free_page(page);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
@@ -121,17 +105,12 @@ static void misuse_free_static_and_page(struct kunit *test)
 static void misuse_free_interior_small(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	unsigned long before;
 	u8 *p = goalloc_malloc(64, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_stamp(p, 64, 64);
-	before = goalloc_misuse_count();
-	goalloc_free(p + 8);
-	gt_expect_one_report(test, before);
-	before = goalloc_misuse_count();
-	goalloc_free(p + 63);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p + 8));
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p + 63));
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(p, 64, 64));
 	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)64);
 	goalloc_free(p);
@@ -145,7 +124,6 @@ static void misuse_free_interior_large_and_cache(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *cache = gt_cache(test, "gt_inner", 256, 0, 0, NULL);
-	unsigned long before;
 	u8 *p = goalloc_malloc(100 * GT_KIB, GFP_KERNEL);
 	u8 *o = goalloc_cache_alloc(cache, GFP_KERNEL);
 
@@ -153,15 +131,9 @@ static void misuse_free_interior_large_and_cache(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	goalloc_stamp(p, 100 * GT_KIB, 1);
 	goalloc_stamp(o, 256, 2);
-	before = goalloc_misuse_count();
-	goalloc_free(p + 8);
-	gt_expect_one_report(test, before);
-	before = goalloc_misuse_count();
-	goalloc_free(p + PAGE_SIZE);
-	gt_expect_one_report(test, before);
-	before = goalloc_misuse_count();
-	goalloc_cache_free(cache, o + 16);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p + 8));
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p + PAGE_SIZE));
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(cache, o + 16));
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(p, 100 * GT_KIB, 1));
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(o, 256, 2));
 	goalloc_free(p);
@@ -175,14 +147,11 @@ static void misuse_free_interior_large_and_cache(struct kunit *test)
 static void misuse_double_free_small(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	unsigned long before;
 	void *p = goalloc_malloc(96, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	before = goalloc_misuse_count();
 	goalloc_free(p);
-	goalloc_free(p);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	gt_expect_distinct(test, 96);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
@@ -193,16 +162,13 @@ static void misuse_double_free_cache(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *cache = gt_cache(test, "gt_dfree", 160, 0, 0, NULL);
-	unsigned long before;
 	void *objs[16];
 	unsigned int i, j;
 
 	objs[0] = goalloc_cache_alloc(cache, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
-	before = goalloc_misuse_count();
 	goalloc_cache_free(cache, objs[0]);
-	goalloc_cache_free(cache, objs[0]);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(cache, objs[0]));
 	for (i = 0; i < ARRAY_SIZE(objs); i++) {
 		objs[i] = goalloc_cache_alloc(cache, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
@@ -211,7 +177,7 @@ static void misuse_double_free_cache(struct kunit *test)
 	}
 	goalloc_cache_free_bulk(cache, ARRAY_SIZE(objs), objs);
 	gt_cache_destroy(test, cache);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 1UL);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
@@ -220,14 +186,11 @@ static void misuse_double_free_cache(struct kunit *test)
 static void misuse_double_free_large(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	unsigned long before;
 	void *p = goalloc_malloc(80 * GT_KIB, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	before = goalloc_misuse_count();
 	goalloc_free(p);
-	goalloc_free(p);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	gt_expect_distinct(test, 80 * GT_KIB);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
@@ -242,19 +205,16 @@ static void misuse_free_to_wrong_cache(struct kunit *test)
 	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *a = gt_cache(test, "gt_wrong_a", 128, 0, 0, NULL);
 	struct goalloc_cache *b = gt_cache(test, "gt_wrong_b", 128, 0, 0, NULL);
-	unsigned long before;
 	void *obj = goalloc_cache_alloc(a, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	goalloc_stamp(obj, 128, 3);
-	before = goalloc_misuse_count();
-	goalloc_cache_free(b, obj);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(b, obj));
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(obj, 128, 3));
 	goalloc_cache_free(a, obj);
 	gt_cache_destroy(test, b);
 	gt_cache_destroy(test, a);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 1UL);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
@@ -267,24 +227,19 @@ static void misuse_cache_free_foreign_object(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *cache = gt_cache(test, "gt_foreign", 128, 0, 0, NULL);
-	unsigned long before;
 	void *p = goalloc_malloc(128, GFP_KERNEL);
 	void *k = kmalloc(128, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, k);
 	goalloc_stamp(p, 128, 4);
-	before = goalloc_misuse_count();
-	goalloc_cache_free(cache, p);
-	gt_expect_one_report(test, before);
-	before = goalloc_misuse_count();
-	goalloc_cache_free(cache, k);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(cache, p));
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(cache, k));
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(p, 128, 4));
 	goalloc_free(p);
 	kfree(k);
 	gt_cache_destroy(test, cache);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 1UL);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 2);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
@@ -301,7 +256,6 @@ static void misuse_bulk_free_bad_entries(struct kunit *test)
 	struct goalloc_cache *cache = gt_cache(test, "gt_bulkbad", 96, 0, 0, NULL);
 	struct goalloc_cache *other = gt_cache(test, "gt_bulkother", 96, 0, 0, NULL);
 	void **objs = gt_ptrs(test, 200);
-	unsigned long before;
 	void *stranger, *k;
 
 	KUNIT_ASSERT_EQ(test, goalloc_cache_alloc_bulk(cache, GFP_KERNEL, 190, objs),
@@ -314,14 +268,12 @@ static void misuse_bulk_free_bad_entries(struct kunit *test)
 	objs[191] = k;
 	objs[192] = (char *)objs[5] + 8;
 	objs[193] = stranger;
-	before = goalloc_misuse_count();
-	goalloc_cache_free_bulk(cache, 194, objs);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 3UL);
+	GT_EXPECT_REPORTS(test, 3, goalloc_cache_free_bulk(cache, 194, objs));
 	kfree(k);
 	goalloc_cache_free(other, stranger);
 	gt_cache_destroy(test, other);
 	gt_cache_destroy(test, cache);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 3UL);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 3);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
@@ -335,18 +287,13 @@ static void misuse_tiny_interior_and_double_free(struct kunit *test)
 	struct goalloc_memstats *base = gt_settled(test);
 	u8 *a = goalloc_malloc(6, GFP_KERNEL);
 	u8 *b = goalloc_malloc(6, GFP_KERNEL);
-	unsigned long before;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	goalloc_stamp(b, 6, 11);
-	before = goalloc_misuse_count();
-	goalloc_free(a + 1);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(a + 1));
 	goalloc_free(a);
-	before = goalloc_misuse_count();
-	goalloc_free(a);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(a));
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(b, 6, 11));
 	KUNIT_EXPECT_EQ(test, goalloc_size(b), (size_t)6);
 	goalloc_free(b);
@@ -361,13 +308,12 @@ static void misuse_realloc_foreign(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
 	u8 *k = kmalloc(64, GFP_KERNEL);
-	unsigned long before;
+	void *p;
 
 	KUNIT_ASSERT_NOT_NULL(test, k);
 	goalloc_stamp(k, 64, 12);
-	before = goalloc_misuse_count();
-	KUNIT_EXPECT_NULL(test, goalloc_realloc(k, 128, GFP_KERNEL));
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, p = goalloc_realloc(k, 128, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(k, 64, 12));
 	kfree(k);
 	gt_expect_works(test);
@@ -384,13 +330,10 @@ static void misuse_free_rcu_foreign(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
 	struct gt_foreign_rcu *k = kmalloc(sizeof(*k), GFP_KERNEL);
-	unsigned long before;
 
 	KUNIT_ASSERT_NOT_NULL(test, k);
 	goalloc_stamp(k->payload, sizeof(k->payload), 13);
-	before = goalloc_misuse_count();
-	goalloc_free_rcu(k, rcu);
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free_rcu(k, rcu));
 	goalloc_rcu_barrier();
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(k->payload, sizeof(k->payload), 13));
 	kfree(k);
@@ -402,14 +345,12 @@ static void misuse_free_rcu_foreign(struct kunit *test)
 static void misuse_calloc_overflow(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	unsigned long before;
+	void *p;
 
-	before = goalloc_misuse_count();
-	KUNIT_EXPECT_NULL(test, goalloc_calloc(SIZE_MAX / 2, 4, GFP_KERNEL));
-	gt_expect_one_report(test, before);
-	before = goalloc_misuse_count();
-	KUNIT_EXPECT_NULL(test, goalloc_calloc(4, SIZE_MAX / 2, GFP_KERNEL));
-	gt_expect_one_report(test, before);
+	GT_EXPECT_REPORTS(test, 1, p = goalloc_calloc(SIZE_MAX / 2, 4, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, p);
+	GT_EXPECT_REPORTS(test, 1, p = goalloc_calloc(4, SIZE_MAX / 2, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, p);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
@@ -452,7 +393,6 @@ static void misuse_absurd_sizes(struct kunit *test)
 static void misuse_destroy_with_live_objects(struct kunit *test)
 {
 	struct goalloc_cache *cache;
-	unsigned long before;
 	void *objs[3];
 	unsigned int i;
 
@@ -462,9 +402,8 @@ static void misuse_destroy_with_live_objects(struct kunit *test)
 		objs[i] = goalloc_cache_alloc(cache, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 	}
-	before = goalloc_misuse_count();
 	goalloc_cache_destroy(cache);
-	KUNIT_EXPECT_GE(test, goalloc_misuse_count() - before, 1UL);
+	KUNIT_EXPECT_GE(test, gt_reports(test), 1);
 	gt_expect_works(test);
 }
 
@@ -472,7 +411,6 @@ static void misuse_destroy_with_live_objects(struct kunit *test)
 static void misuse_null_and_zero_size_are_fine(struct kunit *test)
 {
 	struct goalloc_cache *cache = gt_cache(test, "gt_fine", 64, 0, 0, NULL);
-	unsigned long before = goalloc_misuse_count();
 
 	goalloc_free(NULL);
 	goalloc_free(ZERO_SIZE_PTR);
@@ -481,7 +419,7 @@ static void misuse_null_and_zero_size_are_fine(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, goalloc_size(NULL), (size_t)0);
 	KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(ZERO_SIZE_PTR, 0, GFP_KERNEL),
 			    ZERO_SIZE_PTR);
-	KUNIT_EXPECT_EQ(test, goalloc_misuse_count(), before);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 static struct kunit_case gt_misuse_cases[] = {
@@ -508,6 +446,7 @@ static struct kunit_case gt_misuse_cases[] = {
 
 static struct kunit_suite gt_misuse_suite = {
 	.name = "goalloc_misuse",
+	.init = gt_init,
 	.test_cases = gt_misuse_cases,
 };
 
