@@ -66,8 +66,7 @@ static unsigned int fr_alloc_distinct(struct goalloc_cache *c, size_t size,
 	unsigned int i, j, same = 0;
 
 	for (i = 0; i < n; i++) {
-		objs[i] = c ? goalloc_cache_alloc(c, GFP_KERNEL) :
-			      goalloc_malloc(size, GFP_KERNEL);
+		objs[i] = gt_alloc(c, size);
 		for (j = 0; j < i; j++)
 			same += objs[i] && objs[i] == objs[j];
 	}
@@ -78,12 +77,8 @@ static void fr_free_all(struct goalloc_cache *c, void **objs, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		if (c)
-			goalloc_cache_free(c, objs[i]);
-		else
-			goalloc_free(objs[i]);
-	}
+	for (i = 0; i < n; i++)
+		gt_free(c, objs[i]);
 }
 
 /*

@@ -69,6 +69,24 @@ static inline int gt_reports(struct kunit *test)
 			    "reports made by %s", #expression);	\
 } while (0)
 
+/*
+ * One object from @c, or from goalloc_malloc(@size) when @c is NULL: a
+ * case written once runs on both families, as KFENCE_KUNIT_CASE does.
+ */
+static inline void *gt_alloc(struct goalloc_cache *c, size_t size)
+{
+	return c ? goalloc_cache_alloc(c, GFP_KERNEL) :
+		   goalloc_malloc(size, GFP_KERNEL);
+}
+
+static inline void gt_free(struct goalloc_cache *c, void *p)
+{
+	if (c)
+		goalloc_cache_free(c, p);
+	else
+		goalloc_free(p);
+}
+
 static inline bool gt_zeroed(const void *p, size_t n)
 {
 	return !memchr_inv(p, 0, n);

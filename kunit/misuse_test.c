@@ -46,20 +46,21 @@ static void gt_expect_works(struct kunit *test)
 	}
 }
 
-/* @n allocations of @size bytes are all different objects. */
-static void gt_expect_distinct(struct kunit *test, size_t size)
+/* 16 allocations from @c (goalloc_malloc(@size) if NULL) are all different. */
+static void gt_expect_distinct(struct kunit *test, struct goalloc_cache *c,
+			       size_t size)
 {
 	void *objs[16];
 	unsigned int i, j;
 
 	for (i = 0; i < ARRAY_SIZE(objs); i++) {
-		objs[i] = goalloc_malloc(size, GFP_KERNEL);
+		objs[i] = gt_alloc(c, size);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 		for (j = 0; j < i; j++)
 			KUNIT_EXPECT_PTR_NE(test, objs[i], objs[j]);
 	}
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
-		goalloc_free(objs[i]);
+		gt_free(c, objs[i]);
 }
 
 /* A pointer from kmalloc() is not goalloc's. */
@@ -114,7 +115,7 @@ static void misuse_free_interior_small(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(p, 64, 64));
 	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)64);
 	goalloc_free(p);
-	gt_expect_distinct(test, 64);
+	gt_expect_distinct(test, NULL, 64);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
@@ -143,43 +144,38 @@ static void misuse_free_interior_large_and_cache(struct kunit *test)
 	gt_expect_baseline(test, base);
 }
 
-/* A double free of a small object: the second is reported and ignored. */
-static void misuse_double_free_small(struct kunit *test)
+/*
+ * A double free of a small object, from the malloc family (@cache false)
+ * or through a cache: the second free is reported and ignored, and the
+ * next allocations are all different objects.  One body, run on both
+ * families as KFENCE_KUNIT_CASE does.
+ */
+static void gt_double_free(struct kunit *test, bool cache, size_t size)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	void *p = goalloc_malloc(96, GFP_KERNEL);
+	struct goalloc_cache *c = cache ?
+		gt_cache(test, "gt_dfree", size, 0, 0, NULL) : NULL;
+	void *p = gt_alloc(c, size);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	goalloc_free(p);
-	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
-	gt_expect_distinct(test, 96);
+	gt_free(c, p);
+	GT_EXPECT_REPORTS(test, 1, gt_free(c, p));
+	gt_expect_distinct(test, c, size);
+	if (c)
+		gt_cache_destroy(test, c);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
 
-/* A double free of a cache object, through the cache. */
+static void misuse_double_free_small(struct kunit *test)
+{
+	gt_double_free(test, false, 96);
+}
+
 static void misuse_double_free_cache(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
-	struct goalloc_cache *cache = gt_cache(test, "gt_dfree", 160, 0, 0, NULL);
-	void *objs[16];
-	unsigned int i, j;
-
-	objs[0] = goalloc_cache_alloc(cache, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
-	goalloc_cache_free(cache, objs[0]);
-	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(cache, objs[0]));
-	for (i = 0; i < ARRAY_SIZE(objs); i++) {
-		objs[i] = goalloc_cache_alloc(cache, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-		for (j = 0; j < i; j++)
-			KUNIT_EXPECT_PTR_NE(test, objs[i], objs[j]);
-	}
-	goalloc_cache_free_bulk(cache, ARRAY_SIZE(objs), objs);
-	gt_cache_destroy(test, cache);
-	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_double_free(test, true, 160);
 }
 
 /* A double free of a large object. */
@@ -191,7 +187,7 @@ static void misuse_double_free_large(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_free(p);
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
-	gt_expect_distinct(test, 80 * GT_KIB);
+	gt_expect_distinct(test, NULL, 80 * GT_KIB);
 	gt_expect_works(test);
 	gt_expect_baseline(test, base);
 }
