@@ -512,27 +512,18 @@ static void cache_null_is_ignored(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, goalloc_misuse_count(), misuse);
 }
 
-static struct kunit_case gt_cache_cases[] = {
-	KUNIT_CASE(cache_every_size_class),
-	KUNIT_CASE(cache_create_rejects_bad_arguments),
-	KUNIT_CASE(cache_alignment),
-	KUNIT_CASE(cache_hwcache_and_default_align),
-	KUNIT_CASE(cache_zero_fresh_and_reused),
-	KUNIT_CASE(cache_ctor_once_per_slot),
-	KUNIT_CASE(cache_ctor_state_survives_reuse),
-	KUNIT_CASE(cache_bulk_alloc_free),
-	KUNIT_CASE(cache_objects_through_malloc_family),
-	KUNIT_CASE(cache_same_size_caches_disjoint),
-	KUNIT_CASE(cache_large_objects),
-	KUNIT_CASE(cache_typesafe_by_rcu),
-	KUNIT_CASE(cache_free_rcu),
-	KUNIT_CASE(cache_null_is_ignored),
-	{}
-};
-
-static struct kunit_suite gt_cache_suite = {
-	.name = "goalloc_cache",
-	.test_cases = gt_cache_cases,
-};
-
-kunit_test_suite(gt_cache_suite);
+GT_SUITE(goalloc_cache, NULL,
+	 KUNIT_CASE(cache_every_size_class),
+	 KUNIT_CASE(cache_create_rejects_bad_arguments),
+	 KUNIT_CASE(cache_alignment),
+	 KUNIT_CASE(cache_hwcache_and_default_align),
+	 KUNIT_CASE(cache_zero_fresh_and_reused),
+	 KUNIT_CASE(cache_ctor_once_per_slot),
+	 KUNIT_CASE(cache_ctor_state_survives_reuse),
+	 KUNIT_CASE(cache_bulk_alloc_free),
+	 KUNIT_CASE(cache_objects_through_malloc_family),
+	 KUNIT_CASE(cache_same_size_caches_disjoint),
+	 KUNIT_CASE(cache_large_objects),
+	 KUNIT_CASE(cache_typesafe_by_rcu),
+	 KUNIT_CASE(cache_free_rcu),
+	 KUNIT_CASE(cache_null_is_ignored));

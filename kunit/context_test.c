@@ -435,18 +435,9 @@ static void ctx_cpu_offline_drains_arrays(struct kunit *test)
 	gt_expect_baseline(test, base);
 }
 
-static struct kunit_case gt_context_cases[] = {
-	KUNIT_CASE(ctx_free_on_another_cpu),
-	KUNIT_CASE(ctx_hardirq_alloc_free),
-	KUNIT_CASE(ctx_softirq_alloc_free),
-	KUNIT_CASE(ctx_atomic_sections),
-	KUNIT_CASE_SLOW(ctx_cpu_offline_drains_arrays),
-	{}
-};
-
-static struct kunit_suite gt_context_suite = {
-	.name = "goalloc_context",
-	.test_cases = gt_context_cases,
-};
-
-kunit_test_suite(gt_context_suite);
+GT_SUITE(goalloc_context, NULL,
+	 KUNIT_CASE(ctx_free_on_another_cpu),
+	 KUNIT_CASE(ctx_hardirq_alloc_free),
+	 KUNIT_CASE(ctx_softirq_alloc_free),
+	 KUNIT_CASE(ctx_atomic_sections),
+	 KUNIT_CASE_SLOW(ctx_cpu_offline_drains_arrays));

@@ -348,24 +348,14 @@ static void debug_bulk_zeroing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
-static struct kunit_case debug_cases[] = {
-	KUNIT_CASE(debug_write_after_free_first_word),
-	KUNIT_CASE(debug_write_after_free_50th_byte),
-	KUNIT_CASE(debug_double_free_not_last),
-	KUNIT_CASE(debug_red_zone_overflow),
-	KUNIT_CASE(debug_store_user_stacks),
-	KUNIT_CASE(debug_destroy_with_leak),
-	KUNIT_CASE(debug_freed_objects_poisoned),
-	KUNIT_CASE(debug_ctor_state_kept),
-	KUNIT_CASE(debug_bulk_clean),
-	KUNIT_CASE(debug_bulk_zeroing),
-	{}
-};
-
-static struct kunit_suite debug_suite = {
-	.name = "goalloc_debug",
-	.init = gt_init,
-	.test_cases = debug_cases,
-};
-
-kunit_test_suite(debug_suite);
+GT_SUITE(goalloc_debug, gt_init,
+	 KUNIT_CASE(debug_write_after_free_first_word),
+	 KUNIT_CASE(debug_write_after_free_50th_byte),
+	 KUNIT_CASE(debug_double_free_not_last),
+	 KUNIT_CASE(debug_red_zone_overflow),
+	 KUNIT_CASE(debug_store_user_stacks),
+	 KUNIT_CASE(debug_destroy_with_leak),
+	 KUNIT_CASE(debug_freed_objects_poisoned),
+	 KUNIT_CASE(debug_ctor_state_kept),
+	 KUNIT_CASE(debug_bulk_clean),
+	 KUNIT_CASE(debug_bulk_zeroing));

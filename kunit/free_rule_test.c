@@ -594,26 +594,16 @@ static void fr_free_rcu_pending(struct kunit *test)
 	gt_expect_baseline(test, base);
 }
 
-static struct kunit_case fr_cases[] = {
-	KUNIT_CASE(fr_delayed_double_free),
-	KUNIT_CASE(fr_double_free_after_flush),
-	KUNIT_CASE(fr_free_slot_never_handed_out),
-	KUNIT_CASE(fr_stale_entry),
-	KUNIT_CASE(fr_double_free_span_gone),
-	KUNIT_CASE(fr_tail_pointer),
-	KUNIT_CASE(fr_large_double_free),
-	KUNIT_CASE(fr_bulk_double_free),
-	KUNIT_CASE(fr_cross_cpu_double_free),
-	KUNIT_CASE(fr_marker_outside_object),
-	KUNIT_CASE(fr_live_object_is_live),
-	KUNIT_CASE(fr_free_rcu_pending),
-	{}
-};
-
-static struct kunit_suite fr_suite = {
-	.name = "goalloc_free_rule",
-	.init = fr_init,
-	.test_cases = fr_cases,
-};
-
-kunit_test_suite(fr_suite);
+GT_SUITE(goalloc_free_rule, fr_init,
+	 KUNIT_CASE(fr_delayed_double_free),
+	 KUNIT_CASE(fr_double_free_after_flush),
+	 KUNIT_CASE(fr_free_slot_never_handed_out),
+	 KUNIT_CASE(fr_stale_entry),
+	 KUNIT_CASE(fr_double_free_span_gone),
+	 KUNIT_CASE(fr_tail_pointer),
+	 KUNIT_CASE(fr_large_double_free),
+	 KUNIT_CASE(fr_bulk_double_free),
+	 KUNIT_CASE(fr_cross_cpu_double_free),
+	 KUNIT_CASE(fr_marker_outside_object),
+	 KUNIT_CASE(fr_live_object_is_live),
+	 KUNIT_CASE(fr_free_rcu_pending));

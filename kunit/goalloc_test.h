@@ -237,4 +237,21 @@ static inline void gt_run_on_cpu(struct kunit *test, int cpu,
 	KUNIT_EXPECT_EQ(test, w.ran_on, cpu);
 }
 
+/*
+ * The end of every suite's file: its table of cases (@...), its struct
+ * kunit_suite named @suite_name with @suite_init as .init (NULL: none),
+ * and its registration.
+ */
+#define GT_SUITE(suite_name, suite_init, ...)				\
+	static struct kunit_case suite_name##_cases[] = {		\
+		__VA_ARGS__,						\
+		{}							\
+	};								\
+	static struct kunit_suite suite_name##_suite = {		\
+		.name = #suite_name,					\
+		.init = suite_init,					\
+		.test_cases = suite_name##_cases,			\
+	};								\
+	kunit_test_suite(suite_name##_suite)
+
 #endif /* GOALLOC_TEST_H */

@@ -423,23 +423,14 @@ static void heap_bulk_all_or_nothing(struct kunit *test)
 	gt_expect_baseline(test, base);
 }
 
-static struct kunit_case gt_heap_cases[] = {
-	KUNIT_CASE(heap_empty_span_returns_to_heap),
-	KUNIT_CASE(heap_reclaim_returns_arenas),
-	KUNIT_CASE(heap_small_object_arenas_return),
-	KUNIT_CASE(heap_reuses_freed_memory),
-	KUNIT_CASE(heap_stats_consistent),
-	KUNIT_CASE(heap_tiny_stats),
-	KUNIT_CASE(heap_counters_survive_cache_destroy),
-	KUNIT_CASE(heap_stats_back_to_baseline),
-	KUNIT_CASE(heap_alloc_on_each_node),
-	KUNIT_CASE_SLOW(heap_bulk_all_or_nothing),
-	{}
-};
-
-static struct kunit_suite gt_heap_suite = {
-	.name = "goalloc_heap",
-	.test_cases = gt_heap_cases,
-};
-
-kunit_test_suite(gt_heap_suite);
+GT_SUITE(goalloc_heap, NULL,
+	 KUNIT_CASE(heap_empty_span_returns_to_heap),
+	 KUNIT_CASE(heap_reclaim_returns_arenas),
+	 KUNIT_CASE(heap_small_object_arenas_return),
+	 KUNIT_CASE(heap_reuses_freed_memory),
+	 KUNIT_CASE(heap_stats_consistent),
+	 KUNIT_CASE(heap_tiny_stats),
+	 KUNIT_CASE(heap_counters_survive_cache_destroy),
+	 KUNIT_CASE(heap_stats_back_to_baseline),
+	 KUNIT_CASE(heap_alloc_on_each_node),
+	 KUNIT_CASE_SLOW(heap_bulk_all_or_nothing));

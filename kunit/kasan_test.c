@@ -23,6 +23,7 @@
 #include <goalloc.h>
 
 #include "console_watch.h"
+#include "goalloc_test.h"
 
 #define KT_SMALL	100	/* in the 112-byte class: 12 bytes of red zone */
 #define KT_LARGE	40000	/* a large object, in 40 KiB of pages */
@@ -178,20 +179,10 @@ static void kasan_fair_use_and_realloc(struct kunit *test)
 	goalloc_free(p);
 }
 
-static struct kunit_case kasan_cases[] = {
-	KUNIT_CASE(kasan_malloc_oob_right),
-	KUNIT_CASE(kasan_malloc_uaf),
-	KUNIT_CASE(kasan_cache_oob),
-	KUNIT_CASE(kasan_cache_uaf),
-	KUNIT_CASE(kasan_large_oob_and_uaf),
-	KUNIT_CASE(kasan_fair_use_and_realloc),
-	{}
-};
-
-static struct kunit_suite kasan_suite = {
-	.name = "goalloc_kasan",
-	.init = kt_init,
-	.test_cases = kasan_cases,
-};
-
-kunit_test_suite(kasan_suite);
+GT_SUITE(goalloc_kasan, kt_init,
+	 KUNIT_CASE(kasan_malloc_oob_right),
+	 KUNIT_CASE(kasan_malloc_uaf),
+	 KUNIT_CASE(kasan_cache_oob),
+	 KUNIT_CASE(kasan_cache_uaf),
+	 KUNIT_CASE(kasan_large_oob_and_uaf),
+	 KUNIT_CASE(kasan_fair_use_and_realloc));

@@ -359,21 +359,11 @@ static void cache_create_bad_arguments_reported(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 8);
 }
 
-static struct kunit_case life_cases[] = {
-	KUNIT_CASE(rcu_destroy_waits_for_pending),
-	KUNIT_CASE_SLOW(rcu_barrier_is_bounded),
-	KUNIT_CASE(rcu_free_then_free),
-	KUNIT_CASE_SLOW(cache_create_bad_arguments_reported),
-	KUNIT_CASE_SLOW(numa_fallback_few_arenas),
-	/* Last: before the fix, a bad node read out of bounds. */
-	KUNIT_CASE_SLOW(bad_node_reported),
-	{}
-};
-
-static struct kunit_suite life_suite = {
-	.name = "goalloc_life",
-	.init = gt_init,
-	.test_cases = life_cases,
-};
-
-kunit_test_suite(life_suite);
+GT_SUITE(goalloc_life, gt_init,
+	 KUNIT_CASE(rcu_destroy_waits_for_pending),
+	 KUNIT_CASE_SLOW(rcu_barrier_is_bounded),
+	 KUNIT_CASE(rcu_free_then_free),
+	 KUNIT_CASE_SLOW(cache_create_bad_arguments_reported),
+	 KUNIT_CASE_SLOW(numa_fallback_few_arenas),
+	 /* Last: before the fix, a bad node read out of bounds. */
+	 KUNIT_CASE_SLOW(bad_node_reported));

@@ -735,34 +735,25 @@ static void malloc_free_rcu_waits_for_readers(struct kunit *test)
 					      base->heap_objects));
 }
 
-static struct kunit_case gt_malloc_cases[] = {
-	KUNIT_CASE(malloc_every_size_class),
-	KUNIT_CASE(malloc_by_size_stats),
-	KUNIT_CASE(malloc_tiny_alignment),
-	KUNIT_CASE(malloc_alignment),
-	KUNIT_CASE(malloc_zero_fresh),
-	KUNIT_CASE(malloc_zero_reused),
-	KUNIT_CASE(malloc_calloc_zeroes),
-	KUNIT_CASE(malloc_size_zero),
-	KUNIT_CASE(malloc_large_objects),
-	KUNIT_CASE(malloc_over_max_size),
-	KUNIT_CASE(malloc_usable_size),
-	KUNIT_CASE(malloc_many_objects_disjoint),
-	KUNIT_CASE(realloc_null_is_malloc),
-	KUNIT_CASE(realloc_to_zero_frees),
-	KUNIT_CASE(realloc_grow_preserves),
-	KUNIT_CASE(realloc_within_object_keeps_pointer),
-	KUNIT_CASE(realloc_gfp_zero),
-	KUNIT_CASE(realloc_failure_keeps_old),
-	KUNIT_CASE(malloc_free_rcu),
-	KUNIT_CASE(malloc_owns),
-	KUNIT_CASE(malloc_free_rcu_waits_for_readers),
-	{}
-};
-
-static struct kunit_suite gt_malloc_suite = {
-	.name = "goalloc_malloc",
-	.test_cases = gt_malloc_cases,
-};
-
-kunit_test_suite(gt_malloc_suite);
+GT_SUITE(goalloc_malloc, NULL,
+	 KUNIT_CASE(malloc_every_size_class),
+	 KUNIT_CASE(malloc_by_size_stats),
+	 KUNIT_CASE(malloc_tiny_alignment),
+	 KUNIT_CASE(malloc_alignment),
+	 KUNIT_CASE(malloc_zero_fresh),
+	 KUNIT_CASE(malloc_zero_reused),
+	 KUNIT_CASE(malloc_calloc_zeroes),
+	 KUNIT_CASE(malloc_size_zero),
+	 KUNIT_CASE(malloc_large_objects),
+	 KUNIT_CASE(malloc_over_max_size),
+	 KUNIT_CASE(malloc_usable_size),
+	 KUNIT_CASE(malloc_many_objects_disjoint),
+	 KUNIT_CASE(realloc_null_is_malloc),
+	 KUNIT_CASE(realloc_to_zero_frees),
+	 KUNIT_CASE(realloc_grow_preserves),
+	 KUNIT_CASE(realloc_within_object_keeps_pointer),
+	 KUNIT_CASE(realloc_gfp_zero),
+	 KUNIT_CASE(realloc_failure_keeps_old),
+	 KUNIT_CASE(malloc_free_rcu),
+	 KUNIT_CASE(malloc_owns),
+	 KUNIT_CASE(malloc_free_rcu_waits_for_readers));

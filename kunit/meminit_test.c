@@ -308,23 +308,13 @@ static void realloc_zero_tiny(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
-static struct kunit_case meminit_cases[] = {
-	KUNIT_CASE(init_on_free_tiny),
-	KUNIT_CASE(init_on_free_red_zone_cache),
-	KUNIT_CASE(init_on_free_store_user_cache),
-	KUNIT_CASE(init_on_free_plain),
-	KUNIT_CASE(init_on_free_spares_ctor),
-	KUNIT_CASE(realloc_zero_red_zone_cache),
-	KUNIT_CASE(realloc_zero_store_user_cache),
-	KUNIT_CASE(realloc_zero_malloc),
-	KUNIT_CASE(realloc_zero_tiny),
-	{}
-};
-
-static struct kunit_suite meminit_suite = {
-	.name = "goalloc_meminit",
-	.init = gt_init,
-	.test_cases = meminit_cases,
-};
-
-kunit_test_suite(meminit_suite);
+GT_SUITE(goalloc_meminit, gt_init,
+	 KUNIT_CASE(init_on_free_tiny),
+	 KUNIT_CASE(init_on_free_red_zone_cache),
+	 KUNIT_CASE(init_on_free_store_user_cache),
+	 KUNIT_CASE(init_on_free_plain),
+	 KUNIT_CASE(init_on_free_spares_ctor),
+	 KUNIT_CASE(realloc_zero_red_zone_cache),
+	 KUNIT_CASE(realloc_zero_store_user_cache),
+	 KUNIT_CASE(realloc_zero_malloc),
+	 KUNIT_CASE(realloc_zero_tiny));

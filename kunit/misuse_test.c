@@ -418,32 +418,22 @@ static void misuse_null_and_zero_size_are_fine(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
-static struct kunit_case gt_misuse_cases[] = {
-	KUNIT_CASE(misuse_free_kmalloc_pointer),
-	KUNIT_CASE(misuse_free_stack_address),
-	KUNIT_CASE(misuse_free_static_and_page),
-	KUNIT_CASE(misuse_free_interior_small),
-	KUNIT_CASE(misuse_free_interior_large_and_cache),
-	KUNIT_CASE(misuse_double_free_small),
-	KUNIT_CASE(misuse_double_free_cache),
-	KUNIT_CASE(misuse_double_free_large),
-	KUNIT_CASE(misuse_free_to_wrong_cache),
-	KUNIT_CASE(misuse_cache_free_foreign_object),
-	KUNIT_CASE(misuse_bulk_free_bad_entries),
-	KUNIT_CASE(misuse_tiny_interior_and_double_free),
-	KUNIT_CASE(misuse_realloc_foreign),
-	KUNIT_CASE(misuse_free_rcu_foreign),
-	KUNIT_CASE(misuse_calloc_overflow),
-	KUNIT_CASE(misuse_absurd_sizes),
-	KUNIT_CASE(misuse_destroy_with_live_objects),
-	KUNIT_CASE(misuse_null_and_zero_size_are_fine),
-	{}
-};
-
-static struct kunit_suite gt_misuse_suite = {
-	.name = "goalloc_misuse",
-	.init = gt_init,
-	.test_cases = gt_misuse_cases,
-};
-
-kunit_test_suite(gt_misuse_suite);
+GT_SUITE(goalloc_misuse, gt_init,
+	 KUNIT_CASE(misuse_free_kmalloc_pointer),
+	 KUNIT_CASE(misuse_free_stack_address),
+	 KUNIT_CASE(misuse_free_static_and_page),
+	 KUNIT_CASE(misuse_free_interior_small),
+	 KUNIT_CASE(misuse_free_interior_large_and_cache),
+	 KUNIT_CASE(misuse_double_free_small),
+	 KUNIT_CASE(misuse_double_free_cache),
+	 KUNIT_CASE(misuse_double_free_large),
+	 KUNIT_CASE(misuse_free_to_wrong_cache),
+	 KUNIT_CASE(misuse_cache_free_foreign_object),
+	 KUNIT_CASE(misuse_bulk_free_bad_entries),
+	 KUNIT_CASE(misuse_tiny_interior_and_double_free),
+	 KUNIT_CASE(misuse_realloc_foreign),
+	 KUNIT_CASE(misuse_free_rcu_foreign),
+	 KUNIT_CASE(misuse_calloc_overflow),
+	 KUNIT_CASE(misuse_absurd_sizes),
+	 KUNIT_CASE(misuse_destroy_with_live_objects),
+	 KUNIT_CASE(misuse_null_and_zero_size_are_fine));

@@ -44,6 +44,7 @@
 
 #include <goalloc.h>
 #include <goalloc_stamp.h>
+#include "goalloc_test.h"
 
 #define ST_LOCAL		48	/* objects a worker holds at most */
 #define ST_RING			256	/* objects in flight between CPUs */
@@ -579,17 +580,8 @@ static void stress_producer_consumer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
 }
 
-static struct kunit_case stress_cases[] = {
-	KUNIT_CASE_SLOW(stress_mixed_all_cpus),
-	KUNIT_CASE_SLOW(stress_with_hardirq_allocations),
-	KUNIT_CASE_SLOW(stress_cache_churn),
-	KUNIT_CASE_SLOW(stress_producer_consumer),
-	{}
-};
-
-static struct kunit_suite stress_suite = {
-	.name = "goalloc_stress",
-	.test_cases = stress_cases,
-};
-
-kunit_test_suite(stress_suite);
+GT_SUITE(goalloc_stress, NULL,
+	 KUNIT_CASE_SLOW(stress_mixed_all_cpus),
+	 KUNIT_CASE_SLOW(stress_with_hardirq_allocations),
+	 KUNIT_CASE_SLOW(stress_cache_churn),
+	 KUNIT_CASE_SLOW(stress_producer_consumer));
