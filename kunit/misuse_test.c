@@ -46,6 +46,18 @@ static void gt_expect_works(struct kunit *test)
 	}
 }
 
+/*
+ * The end of a case: @reports made in all, the allocator still works, and
+ * the figures are back at @base.
+ */
+static void gt_expect_recovered(struct kunit *test,
+				const struct goalloc_memstats *base, int reports)
+{
+	KUNIT_EXPECT_EQ(test, gt_reports(test), reports);
+	gt_expect_works(test);
+	gt_expect_baseline(test, base);
+}
+
 /* 16 allocations from @c (goalloc_malloc(@size) if NULL) are all different. */
 static void gt_expect_distinct(struct kunit *test, struct goalloc_cache *c,
 			       size_t size)
@@ -72,8 +84,7 @@ static void misuse_free_kmalloc_pointer(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, k);
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(k));
 	kfree(k);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 1);
 }
 
 /* Neither is an address on the stack. */
@@ -84,8 +95,7 @@ static void misuse_free_stack_address(struct kunit *test)
 
 	memset(on_stack, 0, sizeof(on_stack));
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(&on_stack[1]));
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 1);
 }
 
 /* Nor a static variable, nor a page from the page allocator. */
@@ -98,8 +108,7 @@ static void misuse_free_static_and_page(struct kunit *test)
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(&gt_static_word));
 	GT_EXPECT_REPORTS(test, 1, goalloc_free((void *)page));
 	free_page(page);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 2);
 }
 
 /* An interior pointer of a small object: reported, object left alone. */
@@ -116,8 +125,7 @@ static void misuse_free_interior_small(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)64);
 	goalloc_free(p);
 	gt_expect_distinct(test, NULL, 64);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 2);
 }
 
 /* An interior pointer of a large object, or of a cache object. */
@@ -140,8 +148,7 @@ static void misuse_free_interior_large_and_cache(struct kunit *test)
 	goalloc_free(p);
 	goalloc_cache_free(cache, o);
 	gt_cache_destroy(test, cache);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 3);
 }
 
 /*
@@ -163,9 +170,7 @@ static void gt_double_free(struct kunit *test, bool cache, size_t size)
 	gt_expect_distinct(test, c, size);
 	if (c)
 		gt_cache_destroy(test, c);
-	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 1);
 }
 
 static void misuse_double_free_small(struct kunit *test)
@@ -188,8 +193,7 @@ static void misuse_double_free_large(struct kunit *test)
 	goalloc_free(p);
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	gt_expect_distinct(test, NULL, 80 * GT_KIB);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 1);
 }
 
 /*
@@ -210,9 +214,7 @@ static void misuse_free_to_wrong_cache(struct kunit *test)
 	goalloc_cache_free(a, obj);
 	gt_cache_destroy(test, b);
 	gt_cache_destroy(test, a);
-	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 1);
 }
 
 /*
@@ -235,9 +237,7 @@ static void misuse_cache_free_foreign_object(struct kunit *test)
 	goalloc_free(p);
 	kfree(k);
 	gt_cache_destroy(test, cache);
-	KUNIT_EXPECT_EQ(test, gt_reports(test), 2);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 2);
 }
 
 /*
@@ -269,9 +269,7 @@ static void misuse_bulk_free_bad_entries(struct kunit *test)
 	goalloc_cache_free(other, stranger);
 	gt_cache_destroy(test, other);
 	gt_cache_destroy(test, cache);
-	KUNIT_EXPECT_EQ(test, gt_reports(test), 3);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 3);
 }
 
 /*
@@ -293,8 +291,7 @@ static void misuse_tiny_interior_and_double_free(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(b, 6, 11));
 	KUNIT_EXPECT_EQ(test, goalloc_size(b), (size_t)6);
 	goalloc_free(b);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 2);
 }
 
 /* goalloc_realloc() of memory goalloc does not own: NULL, a report, and
@@ -312,8 +309,7 @@ static void misuse_realloc_foreign(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(k, 64, 12));
 	kfree(k);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 1);
 }
 
 struct gt_foreign_rcu {
@@ -333,8 +329,7 @@ static void misuse_free_rcu_foreign(struct kunit *test)
 	goalloc_rcu_barrier();
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(k->payload, sizeof(k->payload), 13));
 	kfree(k);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 1);
 }
 
 /* goalloc_calloc() whose n * size overflows: NULL, and a report. */
@@ -347,8 +342,7 @@ static void misuse_calloc_overflow(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, p);
 	GT_EXPECT_REPORTS(test, 1, p = goalloc_calloc(4, SIZE_MAX / 2, GFP_KERNEL));
 	KUNIT_EXPECT_NULL(test, p);
-	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_recovered(test, base, 2);
 }
 
 /*
