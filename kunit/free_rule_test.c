@@ -92,22 +92,20 @@ static void fr_delayed_double_free_one(struct kunit *test,
 {
 	void *got[3], *a, *b;
 	unsigned int same;
-	int reports;
 
 	migrate_disable();
-	a = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
-	b = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
-	reports = gt_reports(test);
-	fr_free_all(c, &a, 1);
-	fr_free_all(c, &b, 1);
-	fr_free_all(c, &a, 1);
-	reports = gt_reports(test) - reports;
+	a = gt_alloc(c, size);
+	b = gt_alloc(c, size);
+	GT_EXPECT_REPORTS(test, 1, {
+		gt_free(c, a);
+		gt_free(c, b);
+		gt_free(c, a);
+	});
 	same = fr_alloc_distinct(c, size, got, 3);
 	migrate_enable();
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
 	KUNIT_EXPECT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, reports, 1);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(c, got, 3);
 }
@@ -142,7 +140,6 @@ static void fr_double_free_after_flush(struct kunit *test)
 	void **objs = gt_ptrs(test, FR_MANY + 1);
 	unsigned int same;
 	void *a, *one;
-	int reports;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
@@ -151,15 +148,12 @@ static void fr_double_free_after_flush(struct kunit *test)
 	goalloc_cache_free(c, a);
 	fr_free_all(c, objs, FR_MANY);
 	one = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = gt_reports(test);
-	goalloc_cache_free(c, a);
-	reports = gt_reports(test) - reports;
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(c, a));
 	goalloc_cache_free(c, one);
 	same = fr_alloc_distinct(c, 0, objs, FR_MANY + 1);
 	migrate_enable();
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
-	KUNIT_EXPECT_EQ(test, reports, 1);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(c, objs, FR_MANY + 1);
 	goalloc_cache_destroy(c);
@@ -178,7 +172,6 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
 	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = goalloc_cache_create("fr_never", 64, 0, 0,
 						       NULL);
-	int reports, reports2;
 	unsigned int same, same2;
 	void *got[2], *got2[2];
 	u8 *a;
@@ -186,22 +179,16 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = gt_reports(test);
-	goalloc_cache_free(c, a + 64);
-	reports = gt_reports(test) - reports;
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(c, a + 64));
 	same = fr_alloc_distinct(c, 0, got, 2);
 	fr_free_all(c, got, 2);
 	goalloc_cache_shrink(c);
-	reports2 = gt_reports(test);
-	goalloc_cache_free(c, a + 3 * 64);
-	reports2 = gt_reports(test) - reports2;
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(c, a + 3 * 64));
 	same2 = fr_alloc_distinct(c, 0, got2, 2);
 	migrate_enable();
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
-	KUNIT_EXPECT_EQ(test, reports, 1);
 	KUNIT_EXPECT_EQ(test, same, 0U);
-	KUNIT_EXPECT_EQ(test, reports2, 1);
 	KUNIT_EXPECT_EQ(test, same2, 0U);
 	fr_free_all(c, got2, 2);
 	goalloc_cache_free(c, a);
@@ -223,27 +210,25 @@ static void fr_stale_entry(struct kunit *test)
 						       0, 0, NULL);
 	void *o[6], *got[6];
 	unsigned int same;
-	int reports;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	fr_alloc_distinct(c, 0, o, 6);
-	reports = gt_reports(test);
-	goalloc_cache_free(c, o[0]);
-	goalloc_cache_free(c, o[1]);
-	goalloc_cache_free(c, o[2]);
-	goalloc_cache_free(c, o[3]);
-	goalloc_cache_free(c, o[2]);
-	goalloc_cache_free(c, o[4]);
-	goalloc_cache_free(c, o[5]);
-	/* e1 went to its span at the fifth push: free it again. */
-	goalloc_cache_free(c, o[0]);
-	reports = gt_reports(test) - reports;
+	GT_EXPECT_REPORTS(test, 2, {
+		goalloc_cache_free(c, o[0]);
+		goalloc_cache_free(c, o[1]);
+		goalloc_cache_free(c, o[2]);
+		goalloc_cache_free(c, o[3]);
+		goalloc_cache_free(c, o[2]);
+		goalloc_cache_free(c, o[4]);
+		goalloc_cache_free(c, o[5]);
+		/* e1 went to its span at the fifth push: free it again. */
+		goalloc_cache_free(c, o[0]);
+	});
 	goalloc_cache_shrink(c);
 	same = fr_alloc_distinct(c, 0, got, 6);
 	migrate_enable();
 
-	KUNIT_EXPECT_EQ(test, reports, 2);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(c, got, 6);
 	goalloc_cache_destroy(c);
@@ -265,7 +250,6 @@ static void fr_double_free_span_gone(struct kunit *test)
 	struct goalloc_cache *keep_c = goalloc_cache_create("fr_keep", 64, 0,
 							    0, NULL);
 	void *p, *keep;
-	int reports;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	KUNIT_ASSERT_NOT_NULL(test, keep_c);
@@ -283,15 +267,30 @@ static void fr_double_free_span_gone(struct kunit *test)
 	goalloc_cache_free(c, p);
 	goalloc_cache_shrink(c);
 	KUNIT_EXPECT_TRUE(test, goalloc_owns(p));
-	reports = gt_reports(test);
-	goalloc_cache_free(c, p);
-	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)0);
-	KUNIT_EXPECT_NULL(test, goalloc_realloc(p, 10, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 4);
+	GT_EXPECT_REPORTS(test, 4, {
+		goalloc_cache_free(c, p);
+		goalloc_free(p);
+		KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)0);
+		KUNIT_EXPECT_NULL(test, goalloc_realloc(p, 10, GFP_KERNEL));
+	});
 	goalloc_cache_free(keep_c, keep);
 	goalloc_cache_destroy(c);
 	goalloc_cache_destroy(keep_c);
+	gt_expect_baseline(test, base);
+}
+
+/*
+ * Run @one on a cache without flags and on one with @flags, and expect the
+ * figures back at their baseline after both.
+ */
+static void fr_plain_and(struct kunit *test,
+			 void (*one)(struct kunit *test, unsigned int flags),
+			 unsigned int flags)
+{
+	struct goalloc_memstats *base = gt_settled(test);
+
+	one(test, 0);
+	one(test, flags);
 	gt_expect_baseline(test, base);
 }
 
@@ -309,7 +308,6 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 	void **objs = gt_ptrs(test, 170);
 	unsigned long lo = ULONG_MAX, hi = 0;
 	unsigned int i;
-	int reports;
 	u8 *tail;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
@@ -326,23 +324,19 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 		kunit_skip(test, "the objects did not come from one span");
 	}
 	tail = (u8 *)hi + 48;
-	reports = gt_reports(test);
-	KUNIT_EXPECT_EQ(test, goalloc_size(tail), (size_t)0);
-	KUNIT_EXPECT_NULL(test, goalloc_realloc(tail, 1, GFP_KERNEL | __GFP_ZERO));
-	goalloc_cache_free(c, tail);
-	goalloc_free(tail);
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 4);
+	GT_EXPECT_REPORTS(test, 4, {
+		KUNIT_EXPECT_EQ(test, goalloc_size(tail), (size_t)0);
+		KUNIT_EXPECT_NULL(test, goalloc_realloc(tail, 1, GFP_KERNEL | __GFP_ZERO));
+		goalloc_cache_free(c, tail);
+		goalloc_free(tail);
+	});
 	fr_free_all(c, objs, 170);
 	goalloc_cache_destroy(c);
 }
 
 static void fr_tail_pointer(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
-
-	fr_tail_pointer_one(test, 0);
-	fr_tail_pointer_one(test, GOALLOC_POISON);
-	gt_expect_baseline(test, base);
+	fr_plain_and(test, fr_tail_pointer_one, GOALLOC_POISON);
 }
 
 /*
@@ -354,14 +348,11 @@ static void fr_large_double_free(struct kunit *test)
 	struct goalloc_memstats *base = gt_settled(test);
 	void *keep = goalloc_malloc(64, GFP_KERNEL);
 	void *p = goalloc_malloc(100 * SZ_1K, GFP_KERNEL);
-	int reports;
 
 	KUNIT_ASSERT_NOT_NULL(test, keep);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_free(p);
-	reports = gt_reports(test);
-	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 1);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(fr_last, "double free"));
 	goalloc_free(keep);
 	gt_expect_baseline(test, base);
@@ -378,22 +369,20 @@ static void fr_bulk_double_free(struct kunit *test)
 						       NULL);
 	void *objs[8], *twice[3], *got[8];
 	unsigned int same;
-	int reports;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	fr_alloc_distinct(c, 0, objs, 8);
-	reports = gt_reports(test);
-	twice[0] = objs[0];
-	twice[1] = objs[1];
-	twice[2] = objs[0];
-	goalloc_cache_free_bulk(c, 3, twice);
-	goalloc_cache_free_bulk(c, 8, objs);
-	reports = gt_reports(test) - reports;
+	GT_EXPECT_REPORTS(test, 3, {
+		twice[0] = objs[0];
+		twice[1] = objs[1];
+		twice[2] = objs[0];
+		goalloc_cache_free_bulk(c, 3, twice);
+		goalloc_cache_free_bulk(c, 8, objs);
+	});
 	same = fr_alloc_distinct(c, 0, got, 8);
 	migrate_enable();
 
-	KUNIT_EXPECT_EQ(test, reports, 3);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	goalloc_cache_free_bulk(c, 8, got);
 	goalloc_cache_destroy(c);
@@ -465,24 +454,22 @@ static void fr_marker_outside_one(struct kunit *test, unsigned int flags)
 	bool intact_a, intact_b;
 	unsigned int same;
 	void *a, *b, *got[3];
-	int reports;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	KUNIT_EXPECT_EQ(test, goalloc_cache_size(c), 64U);
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
 	b = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = gt_reports(test);
-	goalloc_cache_free(c, a);
-	goalloc_cache_free(c, b);
-	goalloc_cache_free(c, a);
-	reports = gt_reports(test) - reports;
+	GT_EXPECT_REPORTS(test, 1, {
+		goalloc_cache_free(c, a);
+		goalloc_cache_free(c, b);
+		goalloc_cache_free(c, a);
+	});
 	same = fr_alloc_distinct(c, 0, got, 3);
 	migrate_enable();
 
 	intact_a = got[0] && fr_ctor_intact(got[0]);
 	intact_b = got[1] && fr_ctor_intact(got[1]);
-	KUNIT_EXPECT_EQ(test, reports, 1);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	KUNIT_EXPECT_TRUE(test, intact_a);
 	KUNIT_EXPECT_TRUE(test, intact_b);
@@ -492,11 +479,7 @@ static void fr_marker_outside_one(struct kunit *test, unsigned int flags)
 
 static void fr_marker_outside_object(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
-
-	fr_marker_outside_one(test, 0);
-	fr_marker_outside_one(test, GOALLOC_TYPESAFE_BY_RCU);
-	gt_expect_baseline(test, base);
+	fr_plain_and(test, fr_marker_outside_one, GOALLOC_TYPESAFE_BY_RCU);
 }
 
 /*
@@ -511,20 +494,18 @@ static void fr_live_object_is_live(struct kunit *test)
 	struct goalloc_memstats *base = gt_settled(test);
 	void *p, *got[2];
 	unsigned int same;
-	int reports;
 
 	p = goalloc_malloc(512, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	memset(p, 0xa5, 512);
 	goalloc_test_mark(p);
-	reports = gt_reports(test);
-	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)512);
-	KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(p, 500, GFP_KERNEL), p);
-	goalloc_test_mark(p);
-	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 0);
-	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 1);
+	GT_EXPECT_REPORTS(test, 0, {
+		KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)512);
+		KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(p, 500, GFP_KERNEL), p);
+		goalloc_test_mark(p);
+		goalloc_free(p);
+	});
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	same = fr_alloc_distinct(NULL, 512, got, 2);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(NULL, got, 2);
@@ -550,30 +531,18 @@ static void fr_rcu_pending_one(struct kunit *test, struct goalloc_cache *c,
 	struct fr_rcu_obj *p, *q;
 	void *got[4];
 	unsigned int same;
-	int reports;
 
-	p = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
-	q = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
+	p = gt_alloc(c, size);
+	q = gt_alloc(c, size);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
-	reports = gt_reports(test);
 	goalloc_free_rcu(p, rcu);
-	if (c)
-		goalloc_cache_free(c, p);
-	else
-		goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 1);
+	GT_EXPECT_REPORTS(test, 1, gt_free(c, p));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(fr_last, "goalloc_free_rcu"));
-	goalloc_free_rcu(p, rcu);
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 2);
-	if (c)
-		goalloc_cache_free(c, q);
-	else
-		goalloc_free(q);
-	goalloc_free_rcu(q, rcu);
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 3);
-	goalloc_rcu_barrier();
-	KUNIT_EXPECT_EQ(test, gt_reports(test) - reports, 3);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free_rcu(p, rcu));
+	gt_free(c, q);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free_rcu(q, rcu));
+	GT_EXPECT_REPORTS(test, 0, goalloc_rcu_barrier());
 	same = fr_alloc_distinct(c, size, got, 4);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	fr_free_all(c, got, 4);

@@ -272,6 +272,26 @@ static void realloc_zero_store_user_cache(struct kunit *test)
 }
 
 /*
+ * goalloc_malloc(@size) grown to 2000 bytes, every call with __GFP_ZERO:
+ * the @size bytes are kept, the rest is zeroes.  One body for a small
+ * object and a tiny one.
+ */
+static void mt_realloc_zero_grow(struct kunit *test, size_t size)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
+	u8 *p = goalloc_malloc(size, gfp), *q;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, MT_STAMP, size);
+	q = goalloc_realloc(p, 2000, gfp);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, size), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + size, 0, 2000 - size), NULL);
+	goalloc_free(q);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
+}
+
+/*
  * goalloc_malloc(100) grown to 2000 bytes, every call with __GFP_ZERO:
  * past the 100 bytes asked for, zeroes.  Under goalloc.debug=1 the malloc
  * family's objects are a debug cache's, whose red zone fills the rest of
@@ -279,33 +299,13 @@ static void realloc_zero_store_user_cache(struct kunit *test)
  */
 static void realloc_zero_malloc(struct kunit *test)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
-	u8 *p = goalloc_malloc(100, gfp), *q;
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	memset(p, MT_STAMP, 100);
-	q = goalloc_realloc(p, 2000, gfp);
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 100), NULL);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 100, 0, 2000 - 100), NULL);
-	goalloc_free(q);
-	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
+	mt_realloc_zero_grow(test, 100);
 }
 
 /* A tiny object's exact size is known: the bytes past it are zero. */
 static void realloc_zero_tiny(struct kunit *test)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
-	u8 *p = goalloc_malloc(12, gfp), *q;
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	memset(p, MT_STAMP, 12);
-	q = goalloc_realloc(p, 2000, gfp);
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 12), NULL);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 12, 0, 2000 - 12), NULL);
-	goalloc_free(q);
-	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
+	mt_realloc_zero_grow(test, 12);
 }
 
 GT_SUITE(goalloc_meminit, gt_init,
