@@ -82,6 +82,18 @@ static void fr_free_all(struct goalloc_cache *c, void **objs, unsigned int n)
 }
 
 /*
+ * The @n objects fr_alloc_distinct() put in @objs were distinct (@same
+ * pairs were not): free them.
+ */
+static void fr_expect_distinct(struct kunit *test, unsigned int same,
+			       struct goalloc_cache *c, void **objs,
+			       unsigned int n)
+{
+	KUNIT_EXPECT_EQ(test, same, 0U);
+	fr_free_all(c, objs, n);
+}
+
+/*
  * free(a); free(b); free(a): the second free of a is found although b,
  * not a, is the last object freed on the CPU; then the next three
  * allocations are three objects.  Through a fresh cache and through a
@@ -106,21 +118,18 @@ static void fr_delayed_double_free_one(struct kunit *test,
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
 	KUNIT_EXPECT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(c, got, 3);
+	fr_expect_distinct(test, same, c, got, 3);
 }
 
 static void fr_delayed_double_free(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_delayed", 64, 0, 0,
-						       NULL);
+	struct goalloc_cache *c = gt_cache(test, "fr_delayed", 64, 0, 0, NULL);
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	fr_delayed_double_free_one(test, c, 0);
 	fr_delayed_double_free_one(test, NULL, 96);
 	fr_delayed_double_free_one(test, NULL, 4096);
-	goalloc_cache_destroy(c);
+	gt_cache_destroy(test, c);
 	gt_expect_baseline(test, base);
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 3);
 }
@@ -135,13 +144,11 @@ static void fr_delayed_double_free(struct kunit *test)
 static void fr_double_free_after_flush(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_flush", 128, 0, 0,
-						       NULL);
+	struct goalloc_cache *c = gt_cache(test, "fr_flush", 128, 0, 0, NULL);
 	void **objs = gt_ptrs(test, FR_MANY + 1);
 	unsigned int same;
 	void *a, *one;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
 	fr_alloc_distinct(c, 0, objs, FR_MANY);
@@ -154,9 +161,8 @@ static void fr_double_free_after_flush(struct kunit *test)
 	migrate_enable();
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(c, objs, FR_MANY + 1);
-	goalloc_cache_destroy(c);
+	fr_expect_distinct(test, same, c, objs, FR_MANY + 1);
+	gt_cache_destroy(test, c);
 	gt_expect_baseline(test, base);
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 }
@@ -170,13 +176,11 @@ static void fr_double_free_after_flush(struct kunit *test)
 static void fr_free_slot_never_handed_out(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_never", 64, 0, 0,
-						       NULL);
+	struct goalloc_cache *c = gt_cache(test, "fr_never", 64, 0, 0, NULL);
 	unsigned int same, same2;
 	void *got[2], *got2[2];
 	u8 *a;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
 	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(c, a + 64));
@@ -192,7 +196,7 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, same2, 0U);
 	fr_free_all(c, got2, 2);
 	goalloc_cache_free(c, a);
-	goalloc_cache_destroy(c);
+	gt_cache_destroy(test, c);
 	gt_expect_baseline(test, base);
 }
 
@@ -206,12 +210,10 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
 static void fr_stale_entry(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_stale", 40 * SZ_1K,
-						       0, 0, NULL);
+	struct goalloc_cache *c = gt_cache(test, "fr_stale", 40 * SZ_1K, 0, 0, NULL);
 	void *o[6], *got[6];
 	unsigned int same;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	fr_alloc_distinct(c, 0, o, 6);
 	GT_EXPECT_REPORTS(test, 2, {
@@ -229,9 +231,8 @@ static void fr_stale_entry(struct kunit *test)
 	same = fr_alloc_distinct(c, 0, got, 6);
 	migrate_enable();
 
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(c, got, 6);
-	goalloc_cache_destroy(c);
+	fr_expect_distinct(test, same, c, got, 6);
+	gt_cache_destroy(test, c);
 	gt_expect_baseline(test, base);
 }
 
@@ -245,14 +246,10 @@ static void fr_stale_entry(struct kunit *test)
 static void fr_double_free_span_gone(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_gone", 2048, 0, 0,
-						       NULL);
-	struct goalloc_cache *keep_c = goalloc_cache_create("fr_keep", 64, 0,
-							    0, NULL);
+	struct goalloc_cache *c = gt_cache(test, "fr_gone", 2048, 0, 0, NULL);
+	struct goalloc_cache *keep_c = gt_cache(test, "fr_keep", 64, 0, 0, NULL);
 	void *p, *keep;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
-	KUNIT_ASSERT_NOT_NULL(test, keep_c);
 	keep = goalloc_cache_alloc(keep_c, GFP_KERNEL);
 	p = goalloc_cache_alloc(c, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, keep);
@@ -260,8 +257,8 @@ static void fr_double_free_span_gone(struct kunit *test)
 	if (((unsigned long)p ^ (unsigned long)keep) & ~(FR_ARENA - 1UL)) {
 		goalloc_cache_free(c, p);
 		goalloc_cache_free(keep_c, keep);
-		goalloc_cache_destroy(c);
-		goalloc_cache_destroy(keep_c);
+		gt_cache_destroy(test, c);
+		gt_cache_destroy(test, keep_c);
 		kunit_skip(test, "the two objects landed in different arenas");
 	}
 	goalloc_cache_free(c, p);
@@ -274,8 +271,8 @@ static void fr_double_free_span_gone(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, goalloc_realloc(p, 10, GFP_KERNEL));
 	});
 	goalloc_cache_free(keep_c, keep);
-	goalloc_cache_destroy(c);
-	goalloc_cache_destroy(keep_c);
+	gt_cache_destroy(test, c);
+	gt_cache_destroy(test, keep_c);
 	gt_expect_baseline(test, base);
 }
 
@@ -303,14 +300,12 @@ static void fr_plain_and(struct kunit *test,
  */
 static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 {
-	struct goalloc_cache *c = goalloc_cache_create("fr_tail", 48, 0, flags,
-						       NULL);
+	struct goalloc_cache *c = gt_cache(test, "fr_tail", 48, 0, flags, NULL);
 	void **objs = gt_ptrs(test, 170);
 	unsigned long lo = ULONG_MAX, hi = 0;
 	unsigned int i;
 	u8 *tail;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	for (i = 0; i < 170; i++) {
 		objs[i] = goalloc_cache_alloc(c, GFP_KERNEL);
@@ -320,7 +315,7 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 	migrate_enable();
 	if (hi - lo != 169 * 48 || (lo & (GOALLOC_PAGE_SIZE - 1))) {
 		fr_free_all(c, objs, 170);
-		goalloc_cache_destroy(c);
+		gt_cache_destroy(test, c);
 		kunit_skip(test, "the objects did not come from one span");
 	}
 	tail = (u8 *)hi + 48;
@@ -331,7 +326,7 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 		goalloc_free(tail);
 	});
 	fr_free_all(c, objs, 170);
-	goalloc_cache_destroy(c);
+	gt_cache_destroy(test, c);
 }
 
 static void fr_tail_pointer(struct kunit *test)
@@ -365,12 +360,10 @@ static void fr_large_double_free(struct kunit *test)
 static void fr_bulk_double_free(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_bulk", 256, 0, 0,
-						       NULL);
+	struct goalloc_cache *c = gt_cache(test, "fr_bulk", 256, 0, 0, NULL);
 	void *objs[8], *twice[3], *got[8];
 	unsigned int same;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	fr_alloc_distinct(c, 0, objs, 8);
 	GT_EXPECT_REPORTS(test, 3, {
@@ -385,7 +378,7 @@ static void fr_bulk_double_free(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	goalloc_cache_free_bulk(c, 8, got);
-	goalloc_cache_destroy(c);
+	gt_cache_destroy(test, c);
 	gt_expect_baseline(test, base);
 }
 
@@ -414,8 +407,7 @@ static void fr_cross_cpu_double_free(struct kunit *test)
 	gt_run_on_cpu(test, cpu1, fr_free_fn, p);
 	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - reports, 1UL);
 	same = fr_alloc_distinct(NULL, 200, got, 4);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(NULL, got, 4);
+	fr_expect_distinct(test, same, NULL, got, 4);
 	gt_expect_baseline(test, base);
 }
 
@@ -449,13 +441,11 @@ static bool fr_ctor_intact(const void *p)
 
 static void fr_marker_outside_one(struct kunit *test, unsigned int flags)
 {
-	struct goalloc_cache *c = goalloc_cache_create("fr_outside", 64, 0,
-						       flags, fr_ctor);
+	struct goalloc_cache *c = gt_cache(test, "fr_outside", 64, 0, flags, fr_ctor);
 	bool intact_a, intact_b;
 	unsigned int same;
 	void *a, *b, *got[3];
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	KUNIT_EXPECT_EQ(test, goalloc_cache_size(c), 64U);
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
@@ -474,7 +464,7 @@ static void fr_marker_outside_one(struct kunit *test, unsigned int flags)
 	KUNIT_EXPECT_TRUE(test, intact_a);
 	KUNIT_EXPECT_TRUE(test, intact_b);
 	fr_free_all(c, got, 3);
-	goalloc_cache_destroy(c);
+	gt_cache_destroy(test, c);
 }
 
 static void fr_marker_outside_object(struct kunit *test)
@@ -507,8 +497,7 @@ static void fr_live_object_is_live(struct kunit *test)
 	});
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	same = fr_alloc_distinct(NULL, 512, got, 2);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(NULL, got, 2);
+	fr_expect_distinct(test, same, NULL, got, 2);
 	gt_expect_baseline(test, base);
 }
 
@@ -544,22 +533,18 @@ static void fr_rcu_pending_one(struct kunit *test, struct goalloc_cache *c,
 	GT_EXPECT_REPORTS(test, 1, goalloc_free_rcu(q, rcu));
 	GT_EXPECT_REPORTS(test, 0, goalloc_rcu_barrier());
 	same = fr_alloc_distinct(c, size, got, 4);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(c, got, 4);
+	fr_expect_distinct(test, same, c, got, 4);
 }
 
 static void fr_free_rcu_pending(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_rcu",
-						       sizeof(struct fr_rcu_obj),
-						       0, 0, NULL);
+	struct goalloc_cache *c = gt_cache(test, "fr_rcu", sizeof(struct fr_rcu_obj), 0, 0, NULL);
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	fr_rcu_pending_one(test, c, 0);
 	fr_rcu_pending_one(test, NULL, sizeof(struct fr_rcu_obj));
 	fr_rcu_pending_one(test, NULL, 100 * SZ_1K);
-	goalloc_cache_destroy(c);
+	gt_cache_destroy(test, c);
 	gt_expect_baseline(test, base);
 }
 
