@@ -211,24 +211,44 @@ static const size_t gt_zero_sizes[] = {
 	GOALLOC_MAX_SMALL_SIZE, 40 * GT_KIB, 100 * GT_KIB,
 };
 
+/*
+ * @n objects of @size bytes from goalloc_malloc(@gfp) into @objs, each
+ * zero if @gfp has __GFP_ZERO, then filled with @fill; then free them.
+ */
+static void gt_malloc_all(struct kunit *test, void **objs, unsigned int n,
+			  size_t size, gfp_t gfp, int fill)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = goalloc_malloc(size, gfp);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		if (gfp & __GFP_ZERO)
+			KUNIT_EXPECT_TRUE_MSG(test, gt_zeroed(objs[i], size),
+					      "size %zu", size);
+		memset(objs[i], fill, size);
+	}
+}
+
+static void gt_free_all(void **objs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		goalloc_free(objs[i]);
+}
+
 /* __GFP_ZERO on memory goalloc has just taken from the page allocator. */
 static void malloc_zero_fresh(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
 	void *objs[4];
-	unsigned int s, i;
+	unsigned int s;
 
 	for (s = 0; s < ARRAY_SIZE(gt_zero_sizes); s++) {
-		size_t size = gt_zero_sizes[s];
-
-		for (i = 0; i < ARRAY_SIZE(objs); i++) {
-			objs[i] = goalloc_malloc(size, GFP_KERNEL | __GFP_ZERO);
-			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-			KUNIT_EXPECT_TRUE_MSG(test, gt_zeroed(objs[i], size),
-					      "size %zu", size);
-		}
-		for (i = 0; i < ARRAY_SIZE(objs); i++)
-			goalloc_free(objs[i]);
+		gt_malloc_all(test, objs, ARRAY_SIZE(objs), gt_zero_sizes[s],
+			      GFP_KERNEL | __GFP_ZERO, 0);
+		gt_free_all(objs, ARRAY_SIZE(objs));
 	}
 	gt_expect_baseline(test, base);
 }
@@ -242,28 +262,18 @@ static void malloc_zero_reused(struct kunit *test)
 {
 	struct goalloc_memstats *base = gt_settled(test);
 	void *objs[16];
-	unsigned int s, i, round;
+	unsigned int s, round;
 
 	for (s = 0; s < ARRAY_SIZE(gt_zero_sizes); s++) {
 		size_t size = gt_zero_sizes[s];
 
 		for (round = 0; round < 6; round++) {
-			for (i = 0; i < ARRAY_SIZE(objs); i++) {
-				objs[i] = goalloc_malloc(size, GFP_KERNEL);
-				KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-				memset(objs[i], 0xa5, size);
-			}
-			for (i = 0; i < ARRAY_SIZE(objs); i++)
-				goalloc_free(objs[i]);
-			for (i = 0; i < ARRAY_SIZE(objs); i++) {
-				objs[i] = goalloc_malloc(size, GFP_KERNEL | __GFP_ZERO);
-				KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-				KUNIT_EXPECT_TRUE_MSG(test, gt_zeroed(objs[i], size),
-						      "size %zu round %u", size, round);
-				memset(objs[i], 0x5a, size);
-			}
-			for (i = 0; i < ARRAY_SIZE(objs); i++)
-				goalloc_free(objs[i]);
+			gt_malloc_all(test, objs, ARRAY_SIZE(objs), size,
+				      GFP_KERNEL, 0xa5);
+			gt_free_all(objs, ARRAY_SIZE(objs));
+			gt_malloc_all(test, objs, ARRAY_SIZE(objs), size,
+				      GFP_KERNEL | __GFP_ZERO, 0x5a);
+			gt_free_all(objs, ARRAY_SIZE(objs));
 		}
 	}
 	gt_expect_baseline(test, base);
