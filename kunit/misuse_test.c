@@ -46,16 +46,30 @@ static void gt_expect_works(struct kunit *test)
 	}
 }
 
+/* The figures before the case began, taken by misuse_init(). */
+static struct goalloc_memstats *misuse_base;
+
+/* Every case starts with the goalloc_errors resource and a baseline. */
+static int misuse_init(struct kunit *test)
+{
+	int err = gt_init(test);
+
+	if (err)
+		return err;
+	misuse_base = gt_memstats(test);
+	gt_settle(misuse_base);
+	return 0;
+}
+
 /*
  * The end of a case: @reports made in all, the allocator still works, and
- * the figures are back at @base.
+ * the figures are back where they were.
  */
-static void gt_expect_recovered(struct kunit *test,
-				const struct goalloc_memstats *base, int reports)
+static void gt_expect_recovered(struct kunit *test, int reports)
 {
 	KUNIT_EXPECT_EQ(test, gt_reports(test), reports);
 	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_baseline(test, misuse_base);
 }
 
 /* 16 allocations from @c (goalloc_malloc(@size) if NULL) are all different. */
@@ -78,43 +92,39 @@ static void gt_expect_distinct(struct kunit *test, struct goalloc_cache *c,
 /* A pointer from kmalloc() is not goalloc's. */
 static void misuse_free_kmalloc_pointer(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	void *k = kmalloc(64, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, k);
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(k));
 	kfree(k);
-	gt_expect_recovered(test, base, 1);
+	gt_expect_recovered(test, 1);
 }
 
 /* Neither is an address on the stack. */
 static void misuse_free_stack_address(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	u64 on_stack[4];
 
 	memset(on_stack, 0, sizeof(on_stack));
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(&on_stack[1]));
-	gt_expect_recovered(test, base, 1);
+	gt_expect_recovered(test, 1);
 }
 
 /* Nor a static variable, nor a page from the page allocator. */
 static void misuse_free_static_and_page(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	unsigned long page = __get_free_page(GFP_KERNEL);
 
 	KUNIT_ASSERT_NE(test, page, 0UL);
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(&gt_static_word));
 	GT_EXPECT_REPORTS(test, 1, goalloc_free((void *)page));
 	free_page(page);
-	gt_expect_recovered(test, base, 2);
+	gt_expect_recovered(test, 2);
 }
 
 /* An interior pointer of a small object: reported, object left alone. */
 static void misuse_free_interior_small(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	u8 *p = goalloc_malloc(64, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -125,13 +135,12 @@ static void misuse_free_interior_small(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)64);
 	goalloc_free(p);
 	gt_expect_distinct(test, NULL, 64);
-	gt_expect_recovered(test, base, 2);
+	gt_expect_recovered(test, 2);
 }
 
 /* An interior pointer of a large object, or of a cache object. */
 static void misuse_free_interior_large_and_cache(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *cache = gt_cache(test, "gt_inner", 256, 0, 0, NULL);
 	u8 *p = goalloc_malloc(100 * GT_KIB, GFP_KERNEL);
 	u8 *o = goalloc_cache_alloc(cache, GFP_KERNEL);
@@ -148,7 +157,7 @@ static void misuse_free_interior_large_and_cache(struct kunit *test)
 	goalloc_free(p);
 	goalloc_cache_free(cache, o);
 	gt_cache_destroy(test, cache);
-	gt_expect_recovered(test, base, 3);
+	gt_expect_recovered(test, 3);
 }
 
 /*
@@ -159,7 +168,6 @@ static void misuse_free_interior_large_and_cache(struct kunit *test)
  */
 static void gt_double_free(struct kunit *test, bool cache, size_t size)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *c = cache ?
 		gt_cache(test, "gt_dfree", size, 0, 0, NULL) : NULL;
 	void *p = gt_alloc(c, size);
@@ -170,7 +178,7 @@ static void gt_double_free(struct kunit *test, bool cache, size_t size)
 	gt_expect_distinct(test, c, size);
 	if (c)
 		gt_cache_destroy(test, c);
-	gt_expect_recovered(test, base, 1);
+	gt_expect_recovered(test, 1);
 }
 
 static void misuse_double_free_small(struct kunit *test)
@@ -186,14 +194,13 @@ static void misuse_double_free_cache(struct kunit *test)
 /* A double free of a large object. */
 static void misuse_double_free_large(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	void *p = goalloc_malloc(80 * GT_KIB, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_free(p);
 	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	gt_expect_distinct(test, NULL, 80 * GT_KIB);
-	gt_expect_recovered(test, base, 1);
+	gt_expect_recovered(test, 1);
 }
 
 /*
@@ -202,7 +209,6 @@ static void misuse_double_free_large(struct kunit *test)
  */
 static void misuse_free_to_wrong_cache(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *a = gt_cache(test, "gt_wrong_a", 128, 0, 0, NULL);
 	struct goalloc_cache *b = gt_cache(test, "gt_wrong_b", 128, 0, 0, NULL);
 	void *obj = goalloc_cache_alloc(a, GFP_KERNEL);
@@ -214,7 +220,7 @@ static void misuse_free_to_wrong_cache(struct kunit *test)
 	goalloc_cache_free(a, obj);
 	gt_cache_destroy(test, b);
 	gt_cache_destroy(test, a);
-	gt_expect_recovered(test, base, 1);
+	gt_expect_recovered(test, 1);
 }
 
 /*
@@ -223,7 +229,6 @@ static void misuse_free_to_wrong_cache(struct kunit *test)
  */
 static void misuse_cache_free_foreign_object(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *cache = gt_cache(test, "gt_foreign", 128, 0, 0, NULL);
 	void *p = goalloc_malloc(128, GFP_KERNEL);
 	void *k = kmalloc(128, GFP_KERNEL);
@@ -237,7 +242,7 @@ static void misuse_cache_free_foreign_object(struct kunit *test)
 	goalloc_free(p);
 	kfree(k);
 	gt_cache_destroy(test, cache);
-	gt_expect_recovered(test, base, 2);
+	gt_expect_recovered(test, 2);
 }
 
 /*
@@ -248,7 +253,6 @@ static void misuse_cache_free_foreign_object(struct kunit *test)
  */
 static void misuse_bulk_free_bad_entries(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	struct goalloc_cache *cache = gt_cache(test, "gt_bulkbad", 96, 0, 0, NULL);
 	struct goalloc_cache *other = gt_cache(test, "gt_bulkother", 96, 0, 0, NULL);
 	void **objs = gt_ptrs(test, 200);
@@ -269,7 +273,7 @@ static void misuse_bulk_free_bad_entries(struct kunit *test)
 	goalloc_cache_free(other, stranger);
 	gt_cache_destroy(test, other);
 	gt_cache_destroy(test, cache);
-	gt_expect_recovered(test, base, 3);
+	gt_expect_recovered(test, 3);
 }
 
 /*
@@ -278,7 +282,6 @@ static void misuse_bulk_free_bad_entries(struct kunit *test)
  */
 static void misuse_tiny_interior_and_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	u8 *a = goalloc_malloc(6, GFP_KERNEL);
 	u8 *b = goalloc_malloc(6, GFP_KERNEL);
 
@@ -291,7 +294,7 @@ static void misuse_tiny_interior_and_double_free(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(b, 6, 11));
 	KUNIT_EXPECT_EQ(test, goalloc_size(b), (size_t)6);
 	goalloc_free(b);
-	gt_expect_recovered(test, base, 2);
+	gt_expect_recovered(test, 2);
 }
 
 /* goalloc_realloc() of memory goalloc does not own: NULL, a report, and
@@ -299,7 +302,6 @@ static void misuse_tiny_interior_and_double_free(struct kunit *test)
  */
 static void misuse_realloc_foreign(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	u8 *k = kmalloc(64, GFP_KERNEL);
 	void *p;
 
@@ -309,7 +311,7 @@ static void misuse_realloc_foreign(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(k, 64, 12));
 	kfree(k);
-	gt_expect_recovered(test, base, 1);
+	gt_expect_recovered(test, 1);
 }
 
 struct gt_foreign_rcu {
@@ -320,7 +322,6 @@ struct gt_foreign_rcu {
 /* goalloc_free_rcu() of memory goalloc does not own: a report, nothing queued. */
 static void misuse_free_rcu_foreign(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	struct gt_foreign_rcu *k = kmalloc(sizeof(*k), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, k);
@@ -329,20 +330,19 @@ static void misuse_free_rcu_foreign(struct kunit *test)
 	goalloc_rcu_barrier();
 	KUNIT_EXPECT_TRUE(test, goalloc_stamped(k->payload, sizeof(k->payload), 13));
 	kfree(k);
-	gt_expect_recovered(test, base, 1);
+	gt_expect_recovered(test, 1);
 }
 
 /* goalloc_calloc() whose n * size overflows: NULL, and a report. */
 static void misuse_calloc_overflow(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	void *p;
 
 	GT_EXPECT_REPORTS(test, 1, p = goalloc_calloc(SIZE_MAX / 2, 4, GFP_KERNEL));
 	KUNIT_EXPECT_NULL(test, p);
 	GT_EXPECT_REPORTS(test, 1, p = goalloc_calloc(4, SIZE_MAX / 2, GFP_KERNEL));
 	KUNIT_EXPECT_NULL(test, p);
-	gt_expect_recovered(test, base, 2);
+	gt_expect_recovered(test, 2);
 }
 
 /*
@@ -351,7 +351,6 @@ static void misuse_calloc_overflow(struct kunit *test)
  */
 static void misuse_absurd_sizes(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
 	unsigned long before = goalloc_misuse_count(), now;
 	void *p;
 
@@ -372,7 +371,7 @@ static void misuse_absurd_sizes(struct kunit *test)
 	goalloc_free(p);
 	KUNIT_EXPECT_GE(test, goalloc_misuse_count(), now);
 	gt_expect_works(test);
-	gt_expect_baseline(test, base);
+	gt_expect_baseline(test, misuse_base);
 }
 
 /*
@@ -412,7 +411,7 @@ static void misuse_null_and_zero_size_are_fine(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
-GT_SUITE(goalloc_misuse, gt_init,
+GT_SUITE(goalloc_misuse, misuse_init,
 	 KUNIT_CASE(misuse_free_kmalloc_pointer),
 	 KUNIT_CASE(misuse_free_stack_address),
 	 KUNIT_CASE(misuse_free_static_and_page),
