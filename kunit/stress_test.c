@@ -526,12 +526,28 @@ static void st_run(struct kunit *test, struct st_run *run, unsigned int ms)
 	KUNIT_EXPECT_EQ(test, now->heap_inuse + now->heap_idle, now->heap_sys);
 }
 
-static struct st_run *st_new_run(struct kunit *test)
+/*
+ * One body for every case: run the mix for @ms with hard-IRQ allocations
+ * (@irq), caches coming and going (@churn) or producers and consumers
+ * (@split).  No allocation may fail, but in hard-IRQ context (GFP_ATOMIC
+ * may meet an empty reserve), where the timers must have run instead.
+ */
+static void st_go(struct kunit *test, unsigned int ms, bool irq, bool churn,
+		  bool split)
 {
 	struct st_run *run = kunit_kzalloc(test, sizeof(*run), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, run);
-	return run;
+	run->irq = irq;
+	run->churn = churn;
+	run->split = split;
+	st_run(test, run, ms);
+	if (irq)
+		KUNIT_EXPECT_GT(test, atomic_long_read(&run->irq_rounds), 0L);
+	else
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
+	if (churn)
+		KUNIT_EXPECT_GT(test, atomic_long_read(&run->churned), 0L);
 }
 
 /*
@@ -540,31 +556,19 @@ static struct st_run *st_new_run(struct kunit *test)
  */
 static void stress_mixed_all_cpus(struct kunit *test)
 {
-	struct st_run *run = st_new_run(test);
-
-	st_run(test, run, 3000);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
+	st_go(test, 3000, false, false, false);
 }
 
 /* The same with a hard-IRQ timer on every CPU allocating and freeing. */
 static void stress_with_hardirq_allocations(struct kunit *test)
 {
-	struct st_run *run = st_new_run(test);
-
-	run->irq = true;
-	st_run(test, run, 1500);
-	KUNIT_EXPECT_GT(test, atomic_long_read(&run->irq_rounds), 0L);
+	st_go(test, 1500, true, false, false);
 }
 
 /* Caches come and go while the other CPUs allocate from theirs. */
 static void stress_cache_churn(struct kunit *test)
 {
-	struct st_run *run = st_new_run(test);
-
-	run->churn = true;
-	st_run(test, run, 1500);
-	KUNIT_EXPECT_GT(test, atomic_long_read(&run->churned), 0L);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
+	st_go(test, 1500, false, true, false);
 }
 
 /*
@@ -573,11 +577,7 @@ static void stress_cache_churn(struct kunit *test)
  */
 static void stress_producer_consumer(struct kunit *test)
 {
-	struct st_run *run = st_new_run(test);
-
-	run->split = true;
-	st_run(test, run, 1500);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
+	st_go(test, 1500, false, false, true);
 }
 
 GT_SUITE(goalloc_stress, NULL,
