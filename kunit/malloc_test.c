@@ -238,45 +238,47 @@ static void gt_free_all(void **objs, unsigned int n)
 		goalloc_free(objs[i]);
 }
 
-/* __GFP_ZERO on memory goalloc has just taken from the page allocator. */
-static void malloc_zero_fresh(struct kunit *test)
-{
-	struct goalloc_memstats *base = gt_settled(test);
-	void *objs[4];
-	unsigned int s;
-
-	for (s = 0; s < ARRAY_SIZE(gt_zero_sizes); s++) {
-		gt_malloc_all(test, objs, ARRAY_SIZE(objs), gt_zero_sizes[s],
-			      GFP_KERNEL | __GFP_ZERO, 0);
-		gt_free_all(objs, ARRAY_SIZE(objs));
-	}
-	gt_expect_baseline(test, base);
-}
-
 /*
- * __GFP_ZERO on reused memory: dirty objects, free them, allocate the
- * same size again with __GFP_ZERO.  The per-CPU arrays hand the dirty
- * objects straight back, so goalloc must clear them.
+ * For every size of gt_zero_sizes, @rounds times: @n objects dirtied and
+ * freed, then @n allocated again with __GFP_ZERO, which must be zero (the
+ * per-CPU arrays hand the dirty objects straight back, so goalloc must
+ * clear them).  With @rounds 0, once and without the dirty objects: the
+ * memory is fresh from the page allocator.
  */
-static void malloc_zero_reused(struct kunit *test)
+static void gt_zero_after(struct kunit *test, unsigned int n,
+			  unsigned int rounds)
 {
 	struct goalloc_memstats *base = gt_settled(test);
-	void *objs[16];
+	void **objs = gt_ptrs(test, n);
 	unsigned int s, round;
 
 	for (s = 0; s < ARRAY_SIZE(gt_zero_sizes); s++) {
 		size_t size = gt_zero_sizes[s];
 
-		for (round = 0; round < 6; round++) {
-			gt_malloc_all(test, objs, ARRAY_SIZE(objs), size,
-				      GFP_KERNEL, 0xa5);
-			gt_free_all(objs, ARRAY_SIZE(objs));
-			gt_malloc_all(test, objs, ARRAY_SIZE(objs), size,
+		for (round = 0; round < max(rounds, 1U); round++) {
+			if (rounds) {
+				gt_malloc_all(test, objs, n, size, GFP_KERNEL,
+					      0xa5);
+				gt_free_all(objs, n);
+			}
+			gt_malloc_all(test, objs, n, size,
 				      GFP_KERNEL | __GFP_ZERO, 0x5a);
-			gt_free_all(objs, ARRAY_SIZE(objs));
+			gt_free_all(objs, n);
 		}
 	}
 	gt_expect_baseline(test, base);
+}
+
+/* __GFP_ZERO on memory goalloc has just taken from the page allocator. */
+static void malloc_zero_fresh(struct kunit *test)
+{
+	gt_zero_after(test, 4, 0);
+}
+
+/* __GFP_ZERO on reused memory, six rounds of 16 dirty objects. */
+static void malloc_zero_reused(struct kunit *test)
+{
+	gt_zero_after(test, 16, 6);
 }
 
 /* goalloc_calloc() zeroes, on dirty memory too; calloc of 0 is malloc(0). */
