@@ -94,16 +94,16 @@ static void fr_expect_distinct(struct kunit *test, unsigned int same,
 }
 
 /*
- * free(a); free(b); free(a): the second free of a is found although b,
- * not a, is the last object freed on the CPU; then the next three
- * allocations are three objects.  Through a fresh cache and through a
- * malloc class.
+ * On one CPU, free(a); free(b); free(a) of two objects of @c (or of
+ * goalloc_malloc(@size) when @c is NULL): one report; then allocate
+ * @got[3] and return how many pairs of them are alike.  No assertion
+ * while migration is disabled.
  */
-static void fr_delayed_double_free_one(struct kunit *test,
-				       struct goalloc_cache *c, size_t size)
+static unsigned int fr_free_aba(struct kunit *test, struct goalloc_cache *c,
+				size_t size, void **got)
 {
-	void *got[3], *a, *b;
 	unsigned int same;
+	void *a, *b;
 
 	migrate_disable();
 	a = gt_alloc(c, size);
@@ -118,7 +118,21 @@ static void fr_delayed_double_free_one(struct kunit *test,
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
 	KUNIT_EXPECT_NOT_NULL(test, b);
-	fr_expect_distinct(test, same, c, got, 3);
+	return same;
+}
+
+/*
+ * free(a); free(b); free(a): the second free of a is found although b,
+ * not a, is the last object freed on the CPU; then the next three
+ * allocations are three objects.  Through a fresh cache and through a
+ * malloc class.
+ */
+static void fr_delayed_double_free_one(struct kunit *test,
+				       struct goalloc_cache *c, size_t size)
+{
+	void *got[3];
+
+	fr_expect_distinct(test, fr_free_aba(test, c, size, got), c, got, 3);
 }
 
 static void fr_delayed_double_free(struct kunit *test)
@@ -276,18 +290,30 @@ static void fr_double_free_span_gone(struct kunit *test)
 	gt_expect_baseline(test, base);
 }
 
+/* One body of a case on a cache without flags and on one with some. */
+struct fr_pair {
+	void (*one)(struct kunit *test, struct goalloc_cache *c);
+	const char *name;
+	unsigned int size;
+	unsigned int flags;	/* of the second cache */
+	void (*ctor)(void *obj);
+};
+
 /*
- * Run @one on a cache without flags and on one with @flags, and expect the
- * figures back at their baseline after both.
+ * Run @p's body on a cache of its size without flags, then on one with
+ * its flags, each destroyed after, and expect the figures back.
  */
-static void fr_plain_and(struct kunit *test,
-			 void (*one)(struct kunit *test, unsigned int flags),
-			 unsigned int flags)
+static void fr_plain_and(struct kunit *test, const struct fr_pair *p)
 {
 	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c;
 
-	one(test, 0);
-	one(test, flags);
+	c = gt_cache(test, p->name, p->size, 0, 0, p->ctor);
+	p->one(test, c);
+	gt_cache_destroy(test, c);
+	c = gt_cache(test, p->name, p->size, 0, p->flags, p->ctor);
+	p->one(test, c);
+	gt_cache_destroy(test, c);
 	gt_expect_baseline(test, base);
 }
 
@@ -298,9 +324,8 @@ static void fr_plain_and(struct kunit *test,
  * free is dropped; all three are reported.  The same for a debug cache,
  * whose per-object records end at the last object.
  */
-static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
+static void fr_tail_pointer_one(struct kunit *test, struct goalloc_cache *c)
 {
-	struct goalloc_cache *c = gt_cache(test, "fr_tail", 48, 0, flags, NULL);
 	void **objs = gt_ptrs(test, 170);
 	unsigned long lo = ULONG_MAX, hi = 0;
 	unsigned int i;
@@ -315,7 +340,6 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 	migrate_enable();
 	if (hi - lo != 169 * 48 || (lo & (GOALLOC_PAGE_SIZE - 1))) {
 		fr_free_all(c, objs, 170);
-		gt_cache_destroy(test, c);
 		kunit_skip(test, "the objects did not come from one span");
 	}
 	tail = (u8 *)hi + 48;
@@ -326,12 +350,15 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 		goalloc_free(tail);
 	});
 	fr_free_all(c, objs, 170);
-	gt_cache_destroy(test, c);
 }
 
 static void fr_tail_pointer(struct kunit *test)
 {
-	fr_plain_and(test, fr_tail_pointer_one, GOALLOC_POISON);
+	static const struct fr_pair tail = {
+		fr_tail_pointer_one, "fr_tail", 48, GOALLOC_POISON, NULL
+	};
+
+	fr_plain_and(test, &tail);
 }
 
 /*
@@ -439,37 +466,25 @@ static bool fr_ctor_intact(const void *p)
 	return true;
 }
 
-static void fr_marker_outside_one(struct kunit *test, unsigned int flags)
+static void fr_marker_outside_one(struct kunit *test, struct goalloc_cache *c)
 {
-	struct goalloc_cache *c = gt_cache(test, "fr_outside", 64, 0, flags, fr_ctor);
-	bool intact_a, intact_b;
-	unsigned int same;
-	void *a, *b, *got[3];
+	void *got[3];
 
 	KUNIT_EXPECT_EQ(test, goalloc_cache_size(c), 64U);
-	migrate_disable();
-	a = goalloc_cache_alloc(c, GFP_KERNEL);
-	b = goalloc_cache_alloc(c, GFP_KERNEL);
-	GT_EXPECT_REPORTS(test, 1, {
-		goalloc_cache_free(c, a);
-		goalloc_cache_free(c, b);
-		goalloc_cache_free(c, a);
-	});
-	same = fr_alloc_distinct(c, 0, got, 3);
-	migrate_enable();
-
-	intact_a = got[0] && fr_ctor_intact(got[0]);
-	intact_b = got[1] && fr_ctor_intact(got[1]);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	KUNIT_EXPECT_TRUE(test, intact_a);
-	KUNIT_EXPECT_TRUE(test, intact_b);
+	KUNIT_EXPECT_EQ(test, fr_free_aba(test, c, 0, got), 0U);
+	KUNIT_EXPECT_TRUE(test, got[0] && fr_ctor_intact(got[0]));
+	KUNIT_EXPECT_TRUE(test, got[1] && fr_ctor_intact(got[1]));
 	fr_free_all(c, got, 3);
-	gt_cache_destroy(test, c);
 }
 
 static void fr_marker_outside_object(struct kunit *test)
 {
-	fr_plain_and(test, fr_marker_outside_one, GOALLOC_TYPESAFE_BY_RCU);
+	static const struct fr_pair outside = {
+		fr_marker_outside_one, "fr_outside", 64, GOALLOC_TYPESAFE_BY_RCU,
+		fr_ctor
+	};
+
+	fr_plain_and(test, &outside);
 }
 
 /*
