@@ -347,8 +347,7 @@ static void cache_bulk_alloc_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
 	goalloc_cache_free_bulk(cache, 1, objs);
 	KUNIT_EXPECT_EQ(test, goalloc_misuse_count(), misuse);
-	gt_cache_destroy(test, cache);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, cache, base);
 }
 
 /* goalloc_free() and goalloc_size() take cache objects. */
@@ -366,8 +365,7 @@ static void cache_objects_through_malloc_family(struct kunit *test)
 	}
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		goalloc_free(objs[i]);
-	gt_cache_destroy(test, cache);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, cache, base);
 }
 
 /* Objects of two caches of one size, and of the class, never overlap. */
@@ -400,8 +398,7 @@ static void cache_same_size_caches_disjoint(struct kunit *test)
 			goalloc_free(objs[i]);
 	}
 	gt_cache_destroy(test, a);
-	gt_cache_destroy(test, b);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, b, base);
 }
 
 /* Caches of objects larger than a size class, up to a whole arena. */

@@ -367,8 +367,7 @@ static void ctx_atomic_sections(struct kunit *test)
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, got, 1U);
 
-	gt_cache_destroy(test, cache);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, cache, base);
 }
 
 #define GT_HOTPLUG_OBJS	64
@@ -431,8 +430,7 @@ static void ctx_cpu_offline_drains_arrays(struct kunit *test)
 
 	gt_run_on_cpu(test, cpu, gt_fill_cpu_arrays, &h);
 	KUNIT_EXPECT_EQ(test, h.nomem, 0U);
-	gt_cache_destroy(test, cache);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, cache, base);
 }
 
 GT_SUITE(goalloc_context, NULL,

@@ -143,8 +143,7 @@ static void fr_delayed_double_free(struct kunit *test)
 	fr_delayed_double_free_one(test, c, 0);
 	fr_delayed_double_free_one(test, NULL, 96);
 	fr_delayed_double_free_one(test, NULL, 4096);
-	gt_cache_destroy(test, c);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 3);
 }
 
@@ -176,8 +175,7 @@ static void fr_double_free_after_flush(struct kunit *test)
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
 	fr_expect_distinct(test, same, c, objs, FR_MANY + 1);
-	gt_cache_destroy(test, c);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 }
 
@@ -210,8 +208,7 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, same2, 0U);
 	fr_free_all(c, got2, 2);
 	goalloc_cache_free(c, a);
-	gt_cache_destroy(test, c);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 /*
@@ -246,8 +243,7 @@ static void fr_stale_entry(struct kunit *test)
 	migrate_enable();
 
 	fr_expect_distinct(test, same, c, got, 6);
-	gt_cache_destroy(test, c);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 /*
@@ -286,8 +282,7 @@ static void fr_double_free_span_gone(struct kunit *test)
 	});
 	goalloc_cache_free(keep_c, keep);
 	gt_cache_destroy(test, c);
-	gt_cache_destroy(test, keep_c);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, keep_c, base);
 }
 
 /* One body of a case on a cache without flags and on one with some. */
@@ -313,8 +308,7 @@ static void fr_plain_and(struct kunit *test, const struct fr_pair *p)
 	gt_cache_destroy(test, c);
 	c = gt_cache(test, p->name, p->size, 0, p->flags, p->ctor);
 	p->one(test, c);
-	gt_cache_destroy(test, c);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 /*
@@ -405,8 +399,7 @@ static void fr_bulk_double_free(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	goalloc_cache_free_bulk(c, 8, got);
-	gt_cache_destroy(test, c);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 /* Free on one CPU, free again on another: the first copy waits in an array. */
@@ -559,8 +552,7 @@ static void fr_free_rcu_pending(struct kunit *test)
 	fr_rcu_pending_one(test, c, 0);
 	fr_rcu_pending_one(test, NULL, sizeof(struct fr_rcu_obj));
 	fr_rcu_pending_one(test, NULL, 100 * SZ_1K);
-	gt_cache_destroy(test, c);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 GT_SUITE(goalloc_free_rule, fr_init,

@@ -182,6 +182,15 @@ static inline void gt_cache_destroy(struct kunit *test,
 	kunit_release_action(test, gt_cache_destroy_action, cache);
 }
 
+/* The end of a case with a gt_cache(): destroy it, then the figures are back. */
+static inline void gt_destroy_expect_baseline(struct kunit *test,
+					      struct goalloc_cache *cache,
+					      const struct goalloc_memstats *base)
+{
+	gt_cache_destroy(test, cache);
+	gt_expect_baseline(test, base);
+}
+
 static inline void **gt_ptrs(struct kunit *test, size_t n)
 {
 	void **objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);

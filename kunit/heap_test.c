@@ -289,8 +289,7 @@ static void heap_stats_back_to_baseline(struct kunit *test)
 		for (i = 0; i < n; i++)
 			goalloc_free(objs[(i * 7) % n]);
 	}
-	gt_cache_destroy(test, cache);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, cache, base);
 }
 
 #define GT_NODE_OBJS	24
@@ -419,8 +418,7 @@ static void heap_bulk_all_or_nothing(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_TRUE(test, goalloc_stamped(objs[i], GOALLOC_MAX_SIZE, i));
 	goalloc_cache_free_bulk(cache, 3, objs);
-	gt_cache_destroy(test, cache);
-	gt_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, cache, base);
 }
 
 GT_SUITE(goalloc_heap, NULL,
