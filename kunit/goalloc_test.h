@@ -2,10 +2,13 @@
 /*
  * What every KUnit suite of goalloc_test.ko shares, as lib/slub_kunit.c
  * and mm/kfence/kfence_test.c keep theirs: figures settled and compared
- * with a baseline, caches destroyed when the case ends, arrays of
- * pointers, work run on a given CPU, and the count of reports.  The
- * stamp written over objects is tools/lib/goalloc_stamp.h, shared with
- * the torture module and the fuzzer.
+ * with a baseline, caches destroyed when the case ends, gt_alloc() and
+ * gt_free() over a cache or the malloc family (so that one body runs on
+ * both, as KFENCE_KUNIT_CASE does), arrays of pointers, work run on a
+ * given CPU, the count of reports, and GT_SUITE(), the end of each
+ * suite's file.  The stamp written over objects is
+ * tools/lib/goalloc_stamp.h, shared with the torture module and the
+ * fuzzer.
  *
  * Reports: a suite whose .init is gt_init() has the KUnit named resource
  * "goalloc_errors" that goalloc increments for each report made in the
