@@ -25,21 +25,12 @@
 
 #include <goalloc.h>
 
+#include "goalloc_test.h"
+
 #include "console_watch.h"
 
 #define DT_SIZE		64
 #define DT_OBJS		128	/* objects in one 8 KiB span of 64 bytes */
-
-static int goalloc_errors;
-static struct kunit_resource goalloc_errors_resource;
-
-static int debug_test_init(struct kunit *test)
-{
-	goalloc_errors = 0;
-	return kunit_add_named_resource(test, NULL, NULL,
-					&goalloc_errors_resource,
-					"goalloc_errors", &goalloc_errors);
-}
 
 static struct goalloc_cache *dt_cache(struct kunit *test, void (*ctor)(void *))
 {
@@ -61,7 +52,7 @@ static int dt_realloc_victim(struct kunit *test, struct goalloc_cache *c,
 			     void *victim)
 {
 	void **objs = kunit_kcalloc(test, DT_OBJS, sizeof(void *), GFP_KERNEL);
-	int before = goalloc_errors;
+	int before = gt_reports(test);
 	unsigned int n = 0;
 	bool found = false;
 
@@ -79,7 +70,7 @@ static int dt_realloc_victim(struct kunit *test, struct goalloc_cache *c,
 	KUNIT_EXPECT_TRUE(test, found);
 	while (n)
 		goalloc_cache_free(c, objs[--n]);
-	return goalloc_errors - before;
+	return gt_reports(test) - before;
 }
 
 /* Write a byte where the test may not, with KASAN looking away. */
@@ -156,16 +147,16 @@ static void debug_red_zone_overflow(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	p[DT_RZ_SIZE - 1] = 0x12;
 	goalloc_cache_free(c, p);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 	for (i = 0; i < ARRAY_SIZE(offsets); i++) {
 		p = goalloc_cache_alloc(c, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p);
 		dt_poke(p, offsets[i], 0x12);
 		goalloc_cache_free(c, p);
-		KUNIT_EXPECT_EQ(test, goalloc_errors, i + 1);
+		KUNIT_EXPECT_EQ(test, gt_reports(test), i + 1);
 	}
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, ARRAY_SIZE(offsets));
+	KUNIT_EXPECT_EQ(test, gt_reports(test), ARRAY_SIZE(offsets));
 }
 
 /*
@@ -196,7 +187,7 @@ static void debug_store_user_stacks(struct kunit *test)
 		kunit_skip(test, "no console tracepoint to watch");
 	goalloc_cache_free(c, p);
 	gt_console_watch_stop(&w);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 	KUNIT_EXPECT_TRUE(test, w.seen[0]);
 	KUNIT_EXPECT_TRUE(test, w.seen[1]);
 	KUNIT_EXPECT_TRUE(test, w.seen[2]);
@@ -215,10 +206,10 @@ static void debug_destroy_with_leak(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 	goalloc_cache_free(c, p);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 }
 
 /*
@@ -235,11 +226,11 @@ static void debug_double_free_not_last(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	goalloc_cache_free(c, a);
 	goalloc_cache_free(c, b);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 	goalloc_cache_free(c, a);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 1);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 }
 
 /* Freed objects hold POISON_FREE; allocated ones are the caller's. */
@@ -260,7 +251,7 @@ static void debug_freed_objects_poisoned(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p, 0, DT_SIZE), NULL);
 	goalloc_cache_free(c, p);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 static atomic_t dt_ctor_calls;
@@ -296,7 +287,7 @@ static void debug_ctor_state_kept(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i, 3 * DT_OBJS);
 	KUNIT_EXPECT_EQ(test, atomic_read(&dt_ctor_calls), DT_OBJS);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 /* Bulk use of a debug cache: no report, statistics back where they were. */
@@ -320,7 +311,7 @@ static void debug_bulk_clean(struct kunit *test)
 	goalloc_reclaim();
 	goalloc_read_memstats(ms);
 	KUNIT_EXPECT_EQ(test, ms->heap_objects, objects);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 /*
@@ -354,27 +345,17 @@ static void debug_bulk_zeroing(struct kunit *test)
 		goalloc_cache_free_bulk(c, 3 * DT_OBJS, objs);
 		goalloc_cache_destroy(c);
 	}
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
-static struct kunit_case debug_cases[] = {
-	KUNIT_CASE(debug_write_after_free_first_word),
-	KUNIT_CASE(debug_write_after_free_50th_byte),
-	KUNIT_CASE(debug_double_free_not_last),
-	KUNIT_CASE(debug_red_zone_overflow),
-	KUNIT_CASE(debug_store_user_stacks),
-	KUNIT_CASE(debug_destroy_with_leak),
-	KUNIT_CASE(debug_freed_objects_poisoned),
-	KUNIT_CASE(debug_ctor_state_kept),
-	KUNIT_CASE(debug_bulk_clean),
-	KUNIT_CASE(debug_bulk_zeroing),
-	{}
-};
-
-static struct kunit_suite debug_suite = {
-	.name = "goalloc_debug",
-	.init = debug_test_init,
-	.test_cases = debug_cases,
-};
-
-kunit_test_suite(debug_suite);
+GT_SUITE(goalloc_debug, gt_init,
+	 KUNIT_CASE(debug_write_after_free_first_word),
+	 KUNIT_CASE(debug_write_after_free_50th_byte),
+	 KUNIT_CASE(debug_double_free_not_last),
+	 KUNIT_CASE(debug_red_zone_overflow),
+	 KUNIT_CASE(debug_store_user_stacks),
+	 KUNIT_CASE(debug_destroy_with_leak),
+	 KUNIT_CASE(debug_freed_objects_poisoned),
+	 KUNIT_CASE(debug_ctor_state_kept),
+	 KUNIT_CASE(debug_bulk_clean),
+	 KUNIT_CASE(debug_bulk_zeroing));

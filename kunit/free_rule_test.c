@@ -34,57 +34,25 @@
 
 #include <goalloc.h>
 #include "goalloc_sizeclasses.h"
+#include "goalloc_test.h"
 
 /* The arena size of goalloc_heap.h, which tests do not include. */
 #define FR_ARENA	SZ_4M
 
-static int fr_errors;
-static struct kunit_resource fr_errors_resource;
 /* What the last report said (goalloc.c's GOALLOC_REPORT_LEN bytes). */
 static char fr_last[96];
 static struct kunit_resource fr_last_resource;
 
+/* gt_init()'s "goalloc_errors", and "goalloc_last_report" for the words. */
 static int fr_init(struct kunit *test)
 {
-	int err;
+	int err = gt_init(test);
 
-	fr_errors = 0;
-	fr_last[0] = 0;
-	err = kunit_add_named_resource(test, NULL, NULL, &fr_errors_resource,
-				       "goalloc_errors", &fr_errors);
 	if (err)
 		return err;
+	fr_last[0] = 0;
 	return kunit_add_named_resource(test, NULL, NULL, &fr_last_resource,
 					"goalloc_last_report", fr_last);
-}
-
-static void fr_memstats(struct goalloc_memstats *ms)
-{
-	goalloc_reclaim();
-	goalloc_read_memstats(ms);
-}
-
-static void fr_expect_baseline(struct kunit *test,
-			       const struct goalloc_memstats *base)
-{
-	struct goalloc_memstats *now = kunit_kzalloc(test, sizeof(*now),
-						     GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, now);
-	fr_memstats(now);
-	KUNIT_EXPECT_EQ(test, now->heap_objects, base->heap_objects);
-	KUNIT_EXPECT_EQ(test, now->heap_alloc, base->heap_alloc);
-	KUNIT_EXPECT_EQ(test, now->large_objects, base->large_objects);
-}
-
-static struct goalloc_memstats *fr_baseline(struct kunit *test)
-{
-	struct goalloc_memstats *ms = kunit_kzalloc(test, sizeof(*ms),
-						    GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, ms);
-	fr_memstats(ms);
-	return ms;
 }
 
 /*
@@ -98,8 +66,7 @@ static unsigned int fr_alloc_distinct(struct goalloc_cache *c, size_t size,
 	unsigned int i, j, same = 0;
 
 	for (i = 0; i < n; i++) {
-		objs[i] = c ? goalloc_cache_alloc(c, GFP_KERNEL) :
-			      goalloc_malloc(size, GFP_KERNEL);
+		objs[i] = gt_alloc(c, size);
 		for (j = 0; j < i; j++)
 			same += objs[i] && objs[i] == objs[j];
 	}
@@ -110,20 +77,48 @@ static void fr_free_all(struct goalloc_cache *c, void **objs, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		if (c)
-			goalloc_cache_free(c, objs[i]);
-		else
-			goalloc_free(objs[i]);
-	}
+	for (i = 0; i < n; i++)
+		gt_free(c, objs[i]);
 }
 
-static void **fr_ptrs(struct kunit *test, unsigned int n)
+/*
+ * The @n objects fr_alloc_distinct() put in @objs were distinct (@same
+ * pairs were not): free them.
+ */
+static void fr_expect_distinct(struct kunit *test, unsigned int same,
+			       struct goalloc_cache *c, void **objs,
+			       unsigned int n)
 {
-	void **p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, same, 0U);
+	fr_free_all(c, objs, n);
+}
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	return p;
+/*
+ * On one CPU, free(a); free(b); free(a) of two objects of @c (or of
+ * goalloc_malloc(@size) when @c is NULL): one report; then allocate
+ * @got[3] and return how many pairs of them are alike.  No assertion
+ * while migration is disabled.
+ */
+static unsigned int fr_free_aba(struct kunit *test, struct goalloc_cache *c,
+				size_t size, void **got)
+{
+	unsigned int same;
+	void *a, *b;
+
+	migrate_disable();
+	a = gt_alloc(c, size);
+	b = gt_alloc(c, size);
+	GT_EXPECT_REPORTS(test, 1, {
+		gt_free(c, a);
+		gt_free(c, b);
+		gt_free(c, a);
+	});
+	same = fr_alloc_distinct(c, size, got, 3);
+	migrate_enable();
+
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	return same;
 }
 
 /*
@@ -135,41 +130,21 @@ static void **fr_ptrs(struct kunit *test, unsigned int n)
 static void fr_delayed_double_free_one(struct kunit *test,
 				       struct goalloc_cache *c, size_t size)
 {
-	void *got[3], *a, *b;
-	unsigned int same;
-	int reports;
+	void *got[3];
 
-	migrate_disable();
-	a = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
-	b = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
-	reports = fr_errors;
-	fr_free_all(c, &a, 1);
-	fr_free_all(c, &b, 1);
-	fr_free_all(c, &a, 1);
-	reports = fr_errors - reports;
-	same = fr_alloc_distinct(c, size, got, 3);
-	migrate_enable();
-
-	KUNIT_EXPECT_NOT_NULL(test, a);
-	KUNIT_EXPECT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, reports, 1);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(c, got, 3);
+	fr_expect_distinct(test, fr_free_aba(test, c, size, got), c, got, 3);
 }
 
 static void fr_delayed_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_delayed", 64, 0, 0,
-						       NULL);
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c = gt_cache(test, "fr_delayed", 64, 0, 0, NULL);
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	fr_delayed_double_free_one(test, c, 0);
 	fr_delayed_double_free_one(test, NULL, 96);
 	fr_delayed_double_free_one(test, NULL, 4096);
-	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
-	KUNIT_EXPECT_EQ(test, fr_errors, 3);
+	gt_destroy_expect_baseline(test, c, base);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 3);
 }
 
 #define FR_MANY	1000
@@ -181,35 +156,27 @@ static void fr_delayed_double_free(struct kunit *test)
  */
 static void fr_double_free_after_flush(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_flush", 128, 0, 0,
-						       NULL);
-	void **objs = fr_ptrs(test, FR_MANY + 1);
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c = gt_cache(test, "fr_flush", 128, 0, 0, NULL);
+	void **objs = gt_ptrs(test, FR_MANY + 1);
 	unsigned int same;
 	void *a, *one;
-	int reports;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
 	fr_alloc_distinct(c, 0, objs, FR_MANY);
 	goalloc_cache_free(c, a);
 	fr_free_all(c, objs, FR_MANY);
 	one = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = fr_errors;
-	goalloc_cache_free(c, a);
-	reports = fr_errors - reports;
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(c, a));
 	goalloc_cache_free(c, one);
 	same = fr_alloc_distinct(c, 0, objs, FR_MANY + 1);
 	migrate_enable();
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
-	KUNIT_EXPECT_EQ(test, reports, 1);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(c, objs, FR_MANY + 1);
-	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
-	KUNIT_EXPECT_EQ(test, fr_errors, 1);
+	fr_expect_distinct(test, same, c, objs, FR_MANY + 1);
+	gt_destroy_expect_baseline(test, c, base);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 1);
 }
 
 /*
@@ -220,38 +187,28 @@ static void fr_double_free_after_flush(struct kunit *test)
  */
 static void fr_free_slot_never_handed_out(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_never", 64, 0, 0,
-						       NULL);
-	int reports, reports2;
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c = gt_cache(test, "fr_never", 64, 0, 0, NULL);
 	unsigned int same, same2;
 	void *got[2], *got2[2];
 	u8 *a;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	a = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = fr_errors;
-	goalloc_cache_free(c, a + 64);
-	reports = fr_errors - reports;
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(c, a + 64));
 	same = fr_alloc_distinct(c, 0, got, 2);
 	fr_free_all(c, got, 2);
 	goalloc_cache_shrink(c);
-	reports2 = fr_errors;
-	goalloc_cache_free(c, a + 3 * 64);
-	reports2 = fr_errors - reports2;
+	GT_EXPECT_REPORTS(test, 1, goalloc_cache_free(c, a + 3 * 64));
 	same2 = fr_alloc_distinct(c, 0, got2, 2);
 	migrate_enable();
 
 	KUNIT_EXPECT_NOT_NULL(test, a);
-	KUNIT_EXPECT_EQ(test, reports, 1);
 	KUNIT_EXPECT_EQ(test, same, 0U);
-	KUNIT_EXPECT_EQ(test, reports2, 1);
 	KUNIT_EXPECT_EQ(test, same2, 0U);
 	fr_free_all(c, got2, 2);
 	goalloc_cache_free(c, a);
-	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 /*
@@ -263,36 +220,30 @@ static void fr_free_slot_never_handed_out(struct kunit *test)
  */
 static void fr_stale_entry(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_stale", 40 * SZ_1K,
-						       0, 0, NULL);
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c = gt_cache(test, "fr_stale", 40 * SZ_1K, 0, 0, NULL);
 	void *o[6], *got[6];
 	unsigned int same;
-	int reports;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	fr_alloc_distinct(c, 0, o, 6);
-	reports = fr_errors;
-	goalloc_cache_free(c, o[0]);
-	goalloc_cache_free(c, o[1]);
-	goalloc_cache_free(c, o[2]);
-	goalloc_cache_free(c, o[3]);
-	goalloc_cache_free(c, o[2]);
-	goalloc_cache_free(c, o[4]);
-	goalloc_cache_free(c, o[5]);
-	/* e1 went to its span at the fifth push: free it again. */
-	goalloc_cache_free(c, o[0]);
-	reports = fr_errors - reports;
+	GT_EXPECT_REPORTS(test, 2, {
+		goalloc_cache_free(c, o[0]);
+		goalloc_cache_free(c, o[1]);
+		goalloc_cache_free(c, o[2]);
+		goalloc_cache_free(c, o[3]);
+		goalloc_cache_free(c, o[2]);
+		goalloc_cache_free(c, o[4]);
+		goalloc_cache_free(c, o[5]);
+		/* e1 went to its span at the fifth push: free it again. */
+		goalloc_cache_free(c, o[0]);
+	});
 	goalloc_cache_shrink(c);
 	same = fr_alloc_distinct(c, 0, got, 6);
 	migrate_enable();
 
-	KUNIT_EXPECT_EQ(test, reports, 2);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(c, got, 6);
-	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
+	fr_expect_distinct(test, same, c, got, 6);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 /*
@@ -304,16 +255,11 @@ static void fr_stale_entry(struct kunit *test)
  */
 static void fr_double_free_span_gone(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_gone", 2048, 0, 0,
-						       NULL);
-	struct goalloc_cache *keep_c = goalloc_cache_create("fr_keep", 64, 0,
-							    0, NULL);
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c = gt_cache(test, "fr_gone", 2048, 0, 0, NULL);
+	struct goalloc_cache *keep_c = gt_cache(test, "fr_keep", 64, 0, 0, NULL);
 	void *p, *keep;
-	int reports;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
-	KUNIT_ASSERT_NOT_NULL(test, keep_c);
 	keep = goalloc_cache_alloc(keep_c, GFP_KERNEL);
 	p = goalloc_cache_alloc(c, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, keep);
@@ -321,23 +267,48 @@ static void fr_double_free_span_gone(struct kunit *test)
 	if (((unsigned long)p ^ (unsigned long)keep) & ~(FR_ARENA - 1UL)) {
 		goalloc_cache_free(c, p);
 		goalloc_cache_free(keep_c, keep);
-		goalloc_cache_destroy(c);
-		goalloc_cache_destroy(keep_c);
+		gt_cache_destroy(test, c);
+		gt_cache_destroy(test, keep_c);
 		kunit_skip(test, "the two objects landed in different arenas");
 	}
 	goalloc_cache_free(c, p);
 	goalloc_cache_shrink(c);
 	KUNIT_EXPECT_TRUE(test, goalloc_owns(p));
-	reports = fr_errors;
-	goalloc_cache_free(c, p);
-	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)0);
-	KUNIT_EXPECT_NULL(test, goalloc_realloc(p, 10, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 4);
+	GT_EXPECT_REPORTS(test, 4, {
+		goalloc_cache_free(c, p);
+		goalloc_free(p);
+		KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)0);
+		KUNIT_EXPECT_NULL(test, goalloc_realloc(p, 10, GFP_KERNEL));
+	});
 	goalloc_cache_free(keep_c, keep);
-	goalloc_cache_destroy(c);
-	goalloc_cache_destroy(keep_c);
-	fr_expect_baseline(test, base);
+	gt_cache_destroy(test, c);
+	gt_destroy_expect_baseline(test, keep_c, base);
+}
+
+/* One body of a case on a cache without flags and on one with some. */
+struct fr_pair {
+	void (*one)(struct kunit *test, struct goalloc_cache *c);
+	const char *name;
+	unsigned int size;
+	unsigned int flags;	/* of the second cache */
+	void (*ctor)(void *obj);
+};
+
+/*
+ * Run @p's body on a cache of its size without flags, then on one with
+ * its flags, each destroyed after, and expect the figures back.
+ */
+static void fr_plain_and(struct kunit *test, const struct fr_pair *p)
+{
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c;
+
+	c = gt_cache(test, p->name, p->size, 0, 0, p->ctor);
+	p->one(test, c);
+	gt_cache_destroy(test, c);
+	c = gt_cache(test, p->name, p->size, 0, p->flags, p->ctor);
+	p->one(test, c);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 /*
@@ -347,17 +318,13 @@ static void fr_double_free_span_gone(struct kunit *test)
  * free is dropped; all three are reported.  The same for a debug cache,
  * whose per-object records end at the last object.
  */
-static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
+static void fr_tail_pointer_one(struct kunit *test, struct goalloc_cache *c)
 {
-	struct goalloc_cache *c = goalloc_cache_create("fr_tail", 48, 0, flags,
-						       NULL);
-	void **objs = fr_ptrs(test, 170);
+	void **objs = gt_ptrs(test, 170);
 	unsigned long lo = ULONG_MAX, hi = 0;
 	unsigned int i;
-	int reports;
 	u8 *tail;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	for (i = 0; i < 170; i++) {
 		objs[i] = goalloc_cache_alloc(c, GFP_KERNEL);
@@ -367,27 +334,25 @@ static void fr_tail_pointer_one(struct kunit *test, unsigned int flags)
 	migrate_enable();
 	if (hi - lo != 169 * 48 || (lo & (GOALLOC_PAGE_SIZE - 1))) {
 		fr_free_all(c, objs, 170);
-		goalloc_cache_destroy(c);
 		kunit_skip(test, "the objects did not come from one span");
 	}
 	tail = (u8 *)hi + 48;
-	reports = fr_errors;
-	KUNIT_EXPECT_EQ(test, goalloc_size(tail), (size_t)0);
-	KUNIT_EXPECT_NULL(test, goalloc_realloc(tail, 1, GFP_KERNEL | __GFP_ZERO));
-	goalloc_cache_free(c, tail);
-	goalloc_free(tail);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 4);
+	GT_EXPECT_REPORTS(test, 4, {
+		KUNIT_EXPECT_EQ(test, goalloc_size(tail), (size_t)0);
+		KUNIT_EXPECT_NULL(test, goalloc_realloc(tail, 1, GFP_KERNEL | __GFP_ZERO));
+		goalloc_cache_free(c, tail);
+		goalloc_free(tail);
+	});
 	fr_free_all(c, objs, 170);
-	goalloc_cache_destroy(c);
 }
 
 static void fr_tail_pointer(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	static const struct fr_pair tail = {
+		fr_tail_pointer_one, "fr_tail", 48, GOALLOC_POISON, NULL
+	};
 
-	fr_tail_pointer_one(test, 0);
-	fr_tail_pointer_one(test, GOALLOC_POISON);
-	fr_expect_baseline(test, base);
+	fr_plain_and(test, &tail);
 }
 
 /*
@@ -396,20 +361,17 @@ static void fr_tail_pointer(struct kunit *test)
  */
 static void fr_large_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	void *keep = goalloc_malloc(64, GFP_KERNEL);
 	void *p = goalloc_malloc(100 * SZ_1K, GFP_KERNEL);
-	int reports;
 
 	KUNIT_ASSERT_NOT_NULL(test, keep);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	goalloc_free(p);
-	reports = fr_errors;
-	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 1);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(fr_last, "double free"));
 	goalloc_free(keep);
-	fr_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -418,66 +380,37 @@ static void fr_large_double_free(struct kunit *test)
  */
 static void fr_bulk_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_bulk", 256, 0, 0,
-						       NULL);
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c = gt_cache(test, "fr_bulk", 256, 0, 0, NULL);
 	void *objs[8], *twice[3], *got[8];
 	unsigned int same;
-	int reports;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	migrate_disable();
 	fr_alloc_distinct(c, 0, objs, 8);
-	reports = fr_errors;
-	twice[0] = objs[0];
-	twice[1] = objs[1];
-	twice[2] = objs[0];
-	goalloc_cache_free_bulk(c, 3, twice);
-	goalloc_cache_free_bulk(c, 8, objs);
-	reports = fr_errors - reports;
+	GT_EXPECT_REPORTS(test, 3, {
+		twice[0] = objs[0];
+		twice[1] = objs[1];
+		twice[2] = objs[0];
+		goalloc_cache_free_bulk(c, 3, twice);
+		goalloc_cache_free_bulk(c, 8, objs);
+	});
 	same = fr_alloc_distinct(c, 0, got, 8);
 	migrate_enable();
 
-	KUNIT_EXPECT_EQ(test, reports, 3);
 	KUNIT_EXPECT_EQ(test, same, 0U);
 	goalloc_cache_free_bulk(c, 8, got);
-	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
 /* Free on one CPU, free again on another: the first copy waits in an array. */
-struct fr_on_cpu {
-	void *obj;
-	struct completion done;
-};
-
-static int fr_free_thread(void *arg)
+static void fr_free_fn(void *obj)
 {
-	struct fr_on_cpu *w = arg;
-
-	goalloc_free(w->obj);
-	complete(&w->done);
-	return 0;
-}
-
-static void fr_free_on(struct kunit *test, int cpu, void *obj)
-{
-	struct fr_on_cpu w = { .obj = obj };
-	struct task_struct *t;
-
-	init_completion(&w.done);
-	t = kthread_create(fr_free_thread, &w, "fr_free%d", cpu);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, cpu);
-	get_task_struct(t);
-	wake_up_process(t);
-	wait_for_completion(&w.done);
-	kthread_stop_put(t);
+	goalloc_free(obj);
 }
 
 static void fr_cross_cpu_double_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	int cpu0 = cpumask_first(cpu_online_mask);
 	int cpu1 = cpumask_next(cpu0, cpu_online_mask);
 	void *p, *got[4];
@@ -490,13 +423,12 @@ static void fr_cross_cpu_double_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	/* The frees run in kthreads, which KUnit's resources do not see. */
 	reports = goalloc_misuse_count();
-	fr_free_on(test, cpu0, p);
-	fr_free_on(test, cpu1, p);
+	gt_run_on_cpu(test, cpu0, fr_free_fn, p);
+	gt_run_on_cpu(test, cpu1, fr_free_fn, p);
 	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - reports, 1UL);
 	same = fr_alloc_distinct(NULL, 200, got, 4);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(NULL, got, 4);
-	fr_expect_baseline(test, base);
+	fr_expect_distinct(test, same, NULL, got, 4);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -527,45 +459,25 @@ static bool fr_ctor_intact(const void *p)
 	return true;
 }
 
-static void fr_marker_outside_one(struct kunit *test, unsigned int flags)
+static void fr_marker_outside_one(struct kunit *test, struct goalloc_cache *c)
 {
-	struct goalloc_cache *c = goalloc_cache_create("fr_outside", 64, 0,
-						       flags, fr_ctor);
-	bool intact_a, intact_b;
-	unsigned int same;
-	void *a, *b, *got[3];
-	int reports;
+	void *got[3];
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	KUNIT_EXPECT_EQ(test, goalloc_cache_size(c), 64U);
-	migrate_disable();
-	a = goalloc_cache_alloc(c, GFP_KERNEL);
-	b = goalloc_cache_alloc(c, GFP_KERNEL);
-	reports = fr_errors;
-	goalloc_cache_free(c, a);
-	goalloc_cache_free(c, b);
-	goalloc_cache_free(c, a);
-	reports = fr_errors - reports;
-	same = fr_alloc_distinct(c, 0, got, 3);
-	migrate_enable();
-
-	intact_a = got[0] && fr_ctor_intact(got[0]);
-	intact_b = got[1] && fr_ctor_intact(got[1]);
-	KUNIT_EXPECT_EQ(test, reports, 1);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	KUNIT_EXPECT_TRUE(test, intact_a);
-	KUNIT_EXPECT_TRUE(test, intact_b);
+	KUNIT_EXPECT_EQ(test, fr_free_aba(test, c, 0, got), 0U);
+	KUNIT_EXPECT_TRUE(test, got[0] && fr_ctor_intact(got[0]));
+	KUNIT_EXPECT_TRUE(test, got[1] && fr_ctor_intact(got[1]));
 	fr_free_all(c, got, 3);
-	goalloc_cache_destroy(c);
 }
 
 static void fr_marker_outside_object(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	static const struct fr_pair outside = {
+		fr_marker_outside_one, "fr_outside", 64, GOALLOC_TYPESAFE_BY_RCU,
+		fr_ctor
+	};
 
-	fr_marker_outside_one(test, 0);
-	fr_marker_outside_one(test, GOALLOC_TYPESAFE_BY_RCU);
-	fr_expect_baseline(test, base);
+	fr_plain_and(test, &outside);
 }
 
 /*
@@ -577,27 +489,24 @@ static void fr_marker_outside_object(struct kunit *test)
  */
 static void fr_live_object_is_live(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	void *p, *got[2];
 	unsigned int same;
-	int reports;
 
 	p = goalloc_malloc(512, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	memset(p, 0xa5, 512);
 	goalloc_test_mark(p);
-	reports = fr_errors;
-	KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)512);
-	KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(p, 500, GFP_KERNEL), p);
-	goalloc_test_mark(p);
-	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 0);
-	goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 1);
+	GT_EXPECT_REPORTS(test, 0, {
+		KUNIT_EXPECT_EQ(test, goalloc_size(p), (size_t)512);
+		KUNIT_EXPECT_PTR_EQ(test, goalloc_realloc(p, 500, GFP_KERNEL), p);
+		goalloc_test_mark(p);
+		goalloc_free(p);
+	});
+	GT_EXPECT_REPORTS(test, 1, goalloc_free(p));
 	same = fr_alloc_distinct(NULL, 512, got, 2);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(NULL, got, 2);
-	fr_expect_baseline(test, base);
+	fr_expect_distinct(test, same, NULL, got, 2);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -619,70 +528,43 @@ static void fr_rcu_pending_one(struct kunit *test, struct goalloc_cache *c,
 	struct fr_rcu_obj *p, *q;
 	void *got[4];
 	unsigned int same;
-	int reports;
 
-	p = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
-	q = c ? goalloc_cache_alloc(c, GFP_KERNEL) : goalloc_malloc(size, GFP_KERNEL);
+	p = gt_alloc(c, size);
+	q = gt_alloc(c, size);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
-	reports = fr_errors;
 	goalloc_free_rcu(p, rcu);
-	if (c)
-		goalloc_cache_free(c, p);
-	else
-		goalloc_free(p);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 1);
+	GT_EXPECT_REPORTS(test, 1, gt_free(c, p));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(fr_last, "goalloc_free_rcu"));
-	goalloc_free_rcu(p, rcu);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 2);
-	if (c)
-		goalloc_cache_free(c, q);
-	else
-		goalloc_free(q);
-	goalloc_free_rcu(q, rcu);
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 3);
-	goalloc_rcu_barrier();
-	KUNIT_EXPECT_EQ(test, fr_errors - reports, 3);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free_rcu(p, rcu));
+	gt_free(c, q);
+	GT_EXPECT_REPORTS(test, 1, goalloc_free_rcu(q, rcu));
+	GT_EXPECT_REPORTS(test, 0, goalloc_rcu_barrier());
 	same = fr_alloc_distinct(c, size, got, 4);
-	KUNIT_EXPECT_EQ(test, same, 0U);
-	fr_free_all(c, got, 4);
+	fr_expect_distinct(test, same, c, got, 4);
 }
 
 static void fr_free_rcu_pending(struct kunit *test)
 {
-	struct goalloc_memstats *base = fr_baseline(test);
-	struct goalloc_cache *c = goalloc_cache_create("fr_rcu",
-						       sizeof(struct fr_rcu_obj),
-						       0, 0, NULL);
+	struct goalloc_memstats *base = gt_settled(test);
+	struct goalloc_cache *c = gt_cache(test, "fr_rcu", sizeof(struct fr_rcu_obj), 0, 0, NULL);
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	fr_rcu_pending_one(test, c, 0);
 	fr_rcu_pending_one(test, NULL, sizeof(struct fr_rcu_obj));
 	fr_rcu_pending_one(test, NULL, 100 * SZ_1K);
-	goalloc_cache_destroy(c);
-	fr_expect_baseline(test, base);
+	gt_destroy_expect_baseline(test, c, base);
 }
 
-static struct kunit_case fr_cases[] = {
-	KUNIT_CASE(fr_delayed_double_free),
-	KUNIT_CASE(fr_double_free_after_flush),
-	KUNIT_CASE(fr_free_slot_never_handed_out),
-	KUNIT_CASE(fr_stale_entry),
-	KUNIT_CASE(fr_double_free_span_gone),
-	KUNIT_CASE(fr_tail_pointer),
-	KUNIT_CASE(fr_large_double_free),
-	KUNIT_CASE(fr_bulk_double_free),
-	KUNIT_CASE(fr_cross_cpu_double_free),
-	KUNIT_CASE(fr_marker_outside_object),
-	KUNIT_CASE(fr_live_object_is_live),
-	KUNIT_CASE(fr_free_rcu_pending),
-	{}
-};
-
-static struct kunit_suite fr_suite = {
-	.name = "goalloc_free_rule",
-	.init = fr_init,
-	.test_cases = fr_cases,
-};
-
-kunit_test_suite(fr_suite);
+GT_SUITE(goalloc_free_rule, fr_init,
+	 KUNIT_CASE(fr_delayed_double_free),
+	 KUNIT_CASE(fr_double_free_after_flush),
+	 KUNIT_CASE(fr_free_slot_never_handed_out),
+	 KUNIT_CASE(fr_stale_entry),
+	 KUNIT_CASE(fr_double_free_span_gone),
+	 KUNIT_CASE(fr_tail_pointer),
+	 KUNIT_CASE(fr_large_double_free),
+	 KUNIT_CASE(fr_bulk_double_free),
+	 KUNIT_CASE(fr_cross_cpu_double_free),
+	 KUNIT_CASE(fr_marker_outside_object),
+	 KUNIT_CASE(fr_live_object_is_live),
+	 KUNIT_CASE(fr_free_rcu_pending));

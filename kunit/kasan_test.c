@@ -23,6 +23,7 @@
 #include <goalloc.h>
 
 #include "console_watch.h"
+#include "goalloc_test.h"
 
 #define KT_SMALL	100	/* in the 112-byte class: 12 bytes of red zone */
 #define KT_LARGE	40000	/* a large object, in 40 KiB of pages */
@@ -82,26 +83,42 @@ static int kt_init(struct kunit *test)
 	return 0;
 }
 
+/*
+ * One body per kind of bad access, run on the malloc family (@c NULL:
+ * goalloc_malloc(@size)) and on a cache, as KFENCE_KUNIT_CASE does: a
+ * write one byte past the object, and a read at @off after its free.
+ */
+static void kt_oob(struct kunit *test, struct goalloc_cache *c, size_t size)
+{
+	u8 *p = gt_alloc(c, size);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, kt_kasan_reports(test, kt_write, p + size,
+						 "slab-out-of-bounds"));
+	gt_free(c, p);
+}
+
+static void kt_uaf(struct kunit *test, struct goalloc_cache *c, size_t size,
+		   size_t off)
+{
+	u8 *p = gt_alloc(c, size);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	gt_free(c, p);
+	KUNIT_EXPECT_TRUE(test, kt_kasan_reports(test, kt_read, p + off,
+						 "slab-use-after-free"));
+}
+
 /* kasan_test's kmalloc_oob_right: one byte past a goalloc_malloc(). */
 static void kasan_malloc_oob_right(struct kunit *test)
 {
-	u8 *p = goalloc_malloc(KT_SMALL, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, kt_kasan_reports(test, kt_write, p + KT_SMALL,
-						 "slab-out-of-bounds"));
-	goalloc_free(p);
+	kt_oob(test, NULL, KT_SMALL);
 }
 
 /* kasan_test's kmalloc_uaf: a read of a freed goalloc_malloc() object. */
 static void kasan_malloc_uaf(struct kunit *test)
 {
-	u8 *p = goalloc_malloc(KT_SMALL, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	goalloc_free(p);
-	KUNIT_EXPECT_TRUE(test, kt_kasan_reports(test, kt_read, p + 8,
-						 "slab-use-after-free"));
+	kt_uaf(test, NULL, KT_SMALL, 8);
 }
 
 /*
@@ -111,46 +128,21 @@ static void kasan_malloc_uaf(struct kunit *test)
  */
 static void kasan_cache_oob(struct kunit *test)
 {
-	struct goalloc_cache *c = goalloc_cache_create("goalloc_kt", 60, 0,
-						       GOALLOC_RED_ZONE, NULL);
-	u8 *p;
-
-	KUNIT_ASSERT_NOT_NULL(test, c);
-	p = goalloc_cache_alloc(c, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, kt_kasan_reports(test, kt_write, p + 60,
-						 "slab-out-of-bounds"));
-	goalloc_cache_free(c, p);
-	goalloc_cache_destroy(c);
+	kt_oob(test, gt_cache(test, "goalloc_kt", 60, 0, GOALLOC_RED_ZONE, NULL),
+	       60);
 }
 
 /* kasan_test's kmem_cache_double_free's cousin: a read after the free. */
 static void kasan_cache_uaf(struct kunit *test)
 {
-	struct goalloc_cache *c = goalloc_cache_create("goalloc_kt", 64, 0, 0,
-						       NULL);
-	u8 *p;
-
-	KUNIT_ASSERT_NOT_NULL(test, c);
-	p = goalloc_cache_alloc(c, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	goalloc_cache_free(c, p);
-	KUNIT_EXPECT_TRUE(test, kt_kasan_reports(test, kt_read, p,
-						 "slab-use-after-free"));
-	goalloc_cache_destroy(c);
+	kt_uaf(test, gt_cache(test, "goalloc_kt", 64, 0, 0, NULL), 64, 0);
 }
 
-/* kasan_test's kmalloc_pagealloc_oob_right: past a large object. */
+/* kasan_test's kmalloc_pagealloc_oob_right: past a large object, and after. */
 static void kasan_large_oob_and_uaf(struct kunit *test)
 {
-	u8 *p = goalloc_malloc(KT_LARGE, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, kt_kasan_reports(test, kt_write, p + KT_LARGE,
-						 "slab-out-of-bounds"));
-	goalloc_free(p);
-	KUNIT_EXPECT_TRUE(test, kt_kasan_reports(test, kt_read, p,
-						 "slab-use-after-free"));
+	kt_oob(test, NULL, KT_LARGE);
+	kt_uaf(test, NULL, KT_LARGE, 0);
 }
 
 /*
@@ -178,20 +170,10 @@ static void kasan_fair_use_and_realloc(struct kunit *test)
 	goalloc_free(p);
 }
 
-static struct kunit_case kasan_cases[] = {
-	KUNIT_CASE(kasan_malloc_oob_right),
-	KUNIT_CASE(kasan_malloc_uaf),
-	KUNIT_CASE(kasan_cache_oob),
-	KUNIT_CASE(kasan_cache_uaf),
-	KUNIT_CASE(kasan_large_oob_and_uaf),
-	KUNIT_CASE(kasan_fair_use_and_realloc),
-	{}
-};
-
-static struct kunit_suite kasan_suite = {
-	.name = "goalloc_kasan",
-	.init = kt_init,
-	.test_cases = kasan_cases,
-};
-
-kunit_test_suite(kasan_suite);
+GT_SUITE(goalloc_kasan, kt_init,
+	 KUNIT_CASE(kasan_malloc_oob_right),
+	 KUNIT_CASE(kasan_malloc_uaf),
+	 KUNIT_CASE(kasan_cache_oob),
+	 KUNIT_CASE(kasan_cache_uaf),
+	 KUNIT_CASE(kasan_large_oob_and_uaf),
+	 KUNIT_CASE(kasan_fair_use_and_realloc));

@@ -21,43 +21,14 @@
 
 #include <goalloc.h>
 
+#include "goalloc_test.h"
+
 #include "console_watch.h"
-
-static int goalloc_errors;
-static struct kunit_resource goalloc_errors_resource;
-
-static int life_test_init(struct kunit *test)
-{
-	goalloc_errors = 0;
-	return kunit_add_named_resource(test, NULL, NULL,
-					&goalloc_errors_resource,
-					"goalloc_errors", &goalloc_errors);
-}
 
 struct lt_obj {
 	struct rcu_head rcu;
 	u64 payload[6];
 };
-
-static struct goalloc_memstats *lt_settled(struct kunit *test)
-{
-	struct goalloc_memstats *ms = kunit_kzalloc(test, sizeof(*ms), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, ms);
-	goalloc_reclaim();
-	goalloc_read_memstats(ms);
-	return ms;
-}
-
-static void lt_expect_baseline(struct kunit *test,
-			       const struct goalloc_memstats *base)
-{
-	struct goalloc_memstats *now = lt_settled(test);
-
-	KUNIT_EXPECT_EQ(test, now->heap_objects, base->heap_objects);
-	KUNIT_EXPECT_EQ(test, now->heap_alloc, base->heap_alloc);
-	KUNIT_EXPECT_EQ(test, now->large_objects, base->large_objects);
-}
 
 /*
  * Reports are rate limited (10 in 5 s): a case that checks what was
@@ -93,7 +64,7 @@ static bool lt_cache_listed(const char *name)
  */
 static void rcu_destroy_waits_for_pending(struct kunit *test)
 {
-	struct goalloc_memstats *base = lt_settled(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct lt_obj **objs = kunit_kcalloc(test, LT_RCU_OBJS, sizeof(*objs),
 					     GFP_KERNEL);
 	struct goalloc_cache *c;
@@ -110,9 +81,9 @@ static void rcu_destroy_waits_for_pending(struct kunit *test)
 	for (i = 0; i < LT_RCU_OBJS; i++)
 		goalloc_free_rcu(objs[i], rcu);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 	KUNIT_EXPECT_FALSE(test, lt_cache_listed("lt_rcu_destroy"));
-	lt_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 struct lt_flood {
@@ -149,7 +120,7 @@ static int lt_flood_fn(void *data)
  */
 static void rcu_barrier_is_bounded(struct kunit *test)
 {
-	struct goalloc_memstats *base = lt_settled(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	struct lt_flood *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	struct task_struct *t;
 	unsigned long start, took;
@@ -168,8 +139,8 @@ static void rcu_barrier_is_bounded(struct kunit *test)
 		   jiffies_to_msecs(took), f->queued);
 	KUNIT_EXPECT_LT(test, jiffies_to_msecs(took), 5000U);
 	goalloc_rcu_barrier();
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
-	lt_expect_baseline(test, base);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
+	gt_expect_baseline(test, base);
 }
 
 /*
@@ -183,7 +154,7 @@ static void rcu_barrier_is_bounded(struct kunit *test)
  */
 static void rcu_free_then_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = lt_settled(test);
+	struct goalloc_memstats *base = gt_settled(test);
 	unsigned long before = goalloc_misuse_count(), errors;
 	struct lt_obj *p, *q;
 
@@ -204,7 +175,7 @@ static void rcu_free_then_free(struct kunit *test)
 	memset(q, 0x5a, sizeof(*q));
 	goalloc_free(q);
 	KUNIT_EXPECT_EQ(test, goalloc_misuse_count() - before, 1UL);
-	lt_expect_baseline(test, base);
+	gt_expect_baseline(test, base);
 }
 
 /* Pages taken from one node, to make it short of memory. */
@@ -276,7 +247,7 @@ static void numa_fallback_few_arenas(struct kunit *test)
 		kunit_skip(test, "needs two nodes with memory");
 	c = goalloc_cache_create("lt_numa", LT_NUMA_SIZE, 0, 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	base = lt_settled(test);
+	base = gt_settled(test);
 	lt_hog_node(test, 0);
 	for (n = 0; n < LT_NUMA_OBJS; n++) {
 		objs[n] = goalloc_cache_alloc_node(c, gfp, 0);
@@ -302,7 +273,7 @@ static void numa_fallback_few_arenas(struct kunit *test)
 	for (i = 0; i < n; i++)
 		goalloc_cache_free(c, objs[i]);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 /*
@@ -328,7 +299,7 @@ static void bad_node_reported(struct kunit *test)
 								 bad[i]));
 	}
 	gt_console_watch_stop(&w);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 2 * (int)ARRAY_SIZE(bad));
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 2 * (int)ARRAY_SIZE(bad));
 	KUNIT_EXPECT_TRUE(test, w.seen[0]);
 
 	p = goalloc_malloc_node(64, GFP_KERNEL, NUMA_NO_NODE);
@@ -338,7 +309,7 @@ static void bad_node_reported(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, p);
 	goalloc_cache_free(c, p);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 2 * (int)ARRAY_SIZE(bad));
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 2 * (int)ARRAY_SIZE(bad));
 }
 
 /*
@@ -369,7 +340,7 @@ static void cache_create_bad_arguments_reported(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, goalloc_cache_create("lt_bad", GOALLOC_MAX_SIZE,
 						     0, GOALLOC_RED_ZONE, NULL));
 	gt_console_watch_stop(&w);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 8);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 8);
 	KUNIT_EXPECT_TRUE(test, w.seen[0]);
 	KUNIT_EXPECT_TRUE(test, w.seen[1]);
 	KUNIT_EXPECT_TRUE(test, w.seen[2]);
@@ -381,24 +352,14 @@ static void cache_create_bad_arguments_reported(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, c);
 	KUNIT_EXPECT_TRUE(test, lt_cache_listed("lt_a_name_much_longer_than_31_b"));
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 8);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 8);
 }
 
-static struct kunit_case life_cases[] = {
-	KUNIT_CASE(rcu_destroy_waits_for_pending),
-	KUNIT_CASE_SLOW(rcu_barrier_is_bounded),
-	KUNIT_CASE(rcu_free_then_free),
-	KUNIT_CASE_SLOW(cache_create_bad_arguments_reported),
-	KUNIT_CASE_SLOW(numa_fallback_few_arenas),
-	/* Last: before the fix, a bad node read out of bounds. */
-	KUNIT_CASE_SLOW(bad_node_reported),
-	{}
-};
-
-static struct kunit_suite life_suite = {
-	.name = "goalloc_life",
-	.init = life_test_init,
-	.test_cases = life_cases,
-};
-
-kunit_test_suite(life_suite);
+GT_SUITE(goalloc_life, gt_init,
+	 KUNIT_CASE(rcu_destroy_waits_for_pending),
+	 KUNIT_CASE_SLOW(rcu_barrier_is_bounded),
+	 KUNIT_CASE(rcu_free_then_free),
+	 KUNIT_CASE_SLOW(cache_create_bad_arguments_reported),
+	 KUNIT_CASE_SLOW(numa_fallback_few_arenas),
+	 /* Last: before the fix, a bad node read out of bounds. */
+	 KUNIT_CASE_SLOW(bad_node_reported));

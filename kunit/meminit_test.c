@@ -33,20 +33,11 @@
 
 #include <goalloc.h>
 
+#include "goalloc_test.h"
+
 /* Tries at taking the object just freed back (an interrupt may take it). */
 #define MT_TRIES	8
 #define MT_STAMP	0xa5
-
-static int goalloc_errors;
-static struct kunit_resource goalloc_errors_resource;
-
-static int meminit_test_init(struct kunit *test)
-{
-	goalloc_errors = 0;
-	return kunit_add_named_resource(test, NULL, NULL,
-					&goalloc_errors_resource,
-					"goalloc_errors", &goalloc_errors);
-}
 
 /* Skip unless init_on_free alone decides what a reused object holds. */
 static void mt_need_init_on_free(struct kunit *test)
@@ -117,7 +108,7 @@ static void mt_debug_cache_zeroed(struct kunit *test, unsigned int flags,
 	KUNIT_EXPECT_EQ(test, mt_free_and_reuse(c, size), 0);
 	goalloc_cache_destroy(c);
 	/* The red zone stayed what it must be: no report at alloc or free. */
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 static void init_on_free_red_zone_cache(struct kunit *test)
@@ -142,7 +133,7 @@ static void init_on_free_plain(struct kunit *test)
 	goalloc_cache_destroy(c);
 	KUNIT_EXPECT_EQ(test, mt_free_and_reuse(NULL, 100), 0);
 	KUNIT_EXPECT_EQ(test, mt_free_and_reuse(NULL, 5000), 0);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 /*
@@ -197,7 +188,7 @@ static void init_on_free_tiny(struct kunit *test)
 {
 	mt_need_init_on_free(test);
 	KUNIT_EXPECT_EQ(test, mt_tiny_reuse(), 0);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 #define MT_CTOR_SIZE	64
@@ -234,7 +225,7 @@ static void init_on_free_spares_ctor(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, kept);
 		goalloc_cache_destroy(c);
 	}
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 /*
@@ -267,7 +258,7 @@ static void mt_realloc_debug(struct kunit *test, unsigned int flags)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 50, 0, 2000 - 50), NULL);
 	goalloc_free(q);
 	goalloc_cache_destroy(c);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
 }
 
 static void realloc_zero_red_zone_cache(struct kunit *test)
@@ -281,6 +272,26 @@ static void realloc_zero_store_user_cache(struct kunit *test)
 }
 
 /*
+ * goalloc_malloc(@size) grown to 2000 bytes, every call with __GFP_ZERO:
+ * the @size bytes are kept, the rest is zeroes.  One body for a small
+ * object and a tiny one.
+ */
+static void mt_realloc_zero_grow(struct kunit *test, size_t size)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
+	u8 *p = goalloc_malloc(size, gfp), *q;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, MT_STAMP, size);
+	q = goalloc_realloc(p, 2000, gfp);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, size), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + size, 0, 2000 - size), NULL);
+	goalloc_free(q);
+	KUNIT_EXPECT_EQ(test, gt_reports(test), 0);
+}
+
+/*
  * goalloc_malloc(100) grown to 2000 bytes, every call with __GFP_ZERO:
  * past the 100 bytes asked for, zeroes.  Under goalloc.debug=1 the malloc
  * family's objects are a debug cache's, whose red zone fills the rest of
@@ -288,52 +299,22 @@ static void realloc_zero_store_user_cache(struct kunit *test)
  */
 static void realloc_zero_malloc(struct kunit *test)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
-	u8 *p = goalloc_malloc(100, gfp), *q;
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	memset(p, MT_STAMP, 100);
-	q = goalloc_realloc(p, 2000, gfp);
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 100), NULL);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 100, 0, 2000 - 100), NULL);
-	goalloc_free(q);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	mt_realloc_zero_grow(test, 100);
 }
 
 /* A tiny object's exact size is known: the bytes past it are zero. */
 static void realloc_zero_tiny(struct kunit *test)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
-	u8 *p = goalloc_malloc(12, gfp), *q;
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	memset(p, MT_STAMP, 12);
-	q = goalloc_realloc(p, 2000, gfp);
-	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q, MT_STAMP, 12), NULL);
-	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(q + 12, 0, 2000 - 12), NULL);
-	goalloc_free(q);
-	KUNIT_EXPECT_EQ(test, goalloc_errors, 0);
+	mt_realloc_zero_grow(test, 12);
 }
 
-static struct kunit_case meminit_cases[] = {
-	KUNIT_CASE(init_on_free_tiny),
-	KUNIT_CASE(init_on_free_red_zone_cache),
-	KUNIT_CASE(init_on_free_store_user_cache),
-	KUNIT_CASE(init_on_free_plain),
-	KUNIT_CASE(init_on_free_spares_ctor),
-	KUNIT_CASE(realloc_zero_red_zone_cache),
-	KUNIT_CASE(realloc_zero_store_user_cache),
-	KUNIT_CASE(realloc_zero_malloc),
-	KUNIT_CASE(realloc_zero_tiny),
-	{}
-};
-
-static struct kunit_suite meminit_suite = {
-	.name = "goalloc_meminit",
-	.init = meminit_test_init,
-	.test_cases = meminit_cases,
-};
-
-kunit_test_suite(meminit_suite);
+GT_SUITE(goalloc_meminit, gt_init,
+	 KUNIT_CASE(init_on_free_tiny),
+	 KUNIT_CASE(init_on_free_red_zone_cache),
+	 KUNIT_CASE(init_on_free_store_user_cache),
+	 KUNIT_CASE(init_on_free_plain),
+	 KUNIT_CASE(init_on_free_spares_ctor),
+	 KUNIT_CASE(realloc_zero_red_zone_cache),
+	 KUNIT_CASE(realloc_zero_store_user_cache),
+	 KUNIT_CASE(realloc_zero_malloc),
+	 KUNIT_CASE(realloc_zero_tiny));

@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 
 #include "goalloc_span.h"
+#include "goalloc_test.h"
 
 static unsigned long class_span_bytes(unsigned int c)
 {
@@ -158,22 +159,14 @@ static void sizeclass_matches_go(struct kunit *test)
 	}
 }
 
-static struct kunit_case sizeclass_cases[] = {
-	KUNIT_CASE(sizeclass_table_shape),
-	KUNIT_CASE(sizeclass_matches_go),
-	KUNIT_CASE(sizeclass_lookup_is_tightest),
-	KUNIT_CASE(sizeclass_divmagic_exact),
-	KUNIT_CASE(sizeclass_obj_start_exact),
-	KUNIT_CASE(sizeclass_tail_waste),
-	{}
-};
-
-static struct kunit_suite sizeclass_suite = {
-	.name = "goalloc_sizeclass",
-	.test_cases = sizeclass_cases,
-};
-
-kunit_test_suite(sizeclass_suite);
+GT_SUITE(goalloc_sizeclass, NULL,
+	 KUNIT_CASE(sizeclass_table_shape),
+	 KUNIT_CASE(sizeclass_matches_go),
+	 KUNIT_CASE(sizeclass_lookup_is_tightest),
+	 KUNIT_CASE(sizeclass_divmagic_exact),
+	 KUNIT_CASE(sizeclass_obj_start_exact),
+	 KUNIT_CASE(sizeclass_tail_waste));
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for goalloc");
+MODULE_IMPORT_NS(GOALLOC);

@@ -43,6 +43,8 @@
 #include <linux/string.h>
 
 #include <goalloc.h>
+#include <goalloc_stamp.h>
+#include "goalloc_test.h"
 
 #define ST_LOCAL		48	/* objects a worker holds at most */
 #define ST_RING			256	/* objects in flight between CPUs */
@@ -103,46 +105,16 @@ static u64 st_seed(const struct st_obj *o)
 	return (u64)o->owner << 32 | o->seq;
 }
 
-static u64 st_word(u64 seed, size_t k)
-{
-	return (seed * 0xff51afd7ed558ccdULL + k + 1) * 0x9e3779b97f4a7c15ULL;
-}
-
 /* Stamp the object's whole requested size with its owner's pattern. */
 static void st_stamp(const struct st_obj *o)
 {
-	u64 seed = st_seed(o), w;
-	u8 *b = o->p;
-	size_t k, off;
-
-	for (k = 0, off = 0; off + 8 <= o->size; k++, off += 8) {
-		w = st_word(seed, k);
-		memcpy(b + off, &w, 8);
-	}
-	if (off < o->size) {
-		w = st_word(seed, k);
-		memcpy(b + off, &w, o->size - off);
-	}
+	goalloc_stamp(o->p, o->size, st_seed(o));
 }
 
 /* Whether the first @n bytes still hold the object's pattern. */
 static bool st_stamped(const struct st_obj *o, size_t n)
 {
-	u64 seed = st_seed(o), w;
-	const u8 *b = o->p;
-	size_t k, off;
-
-	for (k = 0, off = 0; off + 8 <= n; k++, off += 8) {
-		memcpy(&w, b + off, 8);
-		if (w != st_word(seed, k))
-			return false;
-	}
-	if (off < n) {
-		w = st_word(seed, k);
-		if (memcmp(b + off, &w, n - off))
-			return false;
-	}
-	return true;
+	return goalloc_stamped(o->p, n, st_seed(o));
 }
 
 /* Mostly small sizes, as real workloads have, up to 64 KiB. */
@@ -554,12 +526,28 @@ static void st_run(struct kunit *test, struct st_run *run, unsigned int ms)
 	KUNIT_EXPECT_EQ(test, now->heap_inuse + now->heap_idle, now->heap_sys);
 }
 
-static struct st_run *st_new_run(struct kunit *test)
+/*
+ * One body for every case: run the mix for @ms with hard-IRQ allocations
+ * (@irq), caches coming and going (@churn) or producers and consumers
+ * (@split).  No allocation may fail, but in hard-IRQ context (GFP_ATOMIC
+ * may meet an empty reserve), where the timers must have run instead.
+ */
+static void st_go(struct kunit *test, unsigned int ms, bool irq, bool churn,
+		  bool split)
 {
 	struct st_run *run = kunit_kzalloc(test, sizeof(*run), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, run);
-	return run;
+	run->irq = irq;
+	run->churn = churn;
+	run->split = split;
+	st_run(test, run, ms);
+	if (irq)
+		KUNIT_EXPECT_GT(test, atomic_long_read(&run->irq_rounds), 0L);
+	else
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
+	if (churn)
+		KUNIT_EXPECT_GT(test, atomic_long_read(&run->churned), 0L);
 }
 
 /*
@@ -568,31 +556,19 @@ static struct st_run *st_new_run(struct kunit *test)
  */
 static void stress_mixed_all_cpus(struct kunit *test)
 {
-	struct st_run *run = st_new_run(test);
-
-	st_run(test, run, 3000);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
+	st_go(test, 3000, false, false, false);
 }
 
 /* The same with a hard-IRQ timer on every CPU allocating and freeing. */
 static void stress_with_hardirq_allocations(struct kunit *test)
 {
-	struct st_run *run = st_new_run(test);
-
-	run->irq = true;
-	st_run(test, run, 1500);
-	KUNIT_EXPECT_GT(test, atomic_long_read(&run->irq_rounds), 0L);
+	st_go(test, 1500, true, false, false);
 }
 
 /* Caches come and go while the other CPUs allocate from theirs. */
 static void stress_cache_churn(struct kunit *test)
 {
-	struct st_run *run = st_new_run(test);
-
-	run->churn = true;
-	st_run(test, run, 1500);
-	KUNIT_EXPECT_GT(test, atomic_long_read(&run->churned), 0L);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
+	st_go(test, 1500, false, true, false);
 }
 
 /*
@@ -601,24 +577,11 @@ static void stress_cache_churn(struct kunit *test)
  */
 static void stress_producer_consumer(struct kunit *test)
 {
-	struct st_run *run = st_new_run(test);
-
-	run->split = true;
-	st_run(test, run, 1500);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->nomem), 0L);
+	st_go(test, 1500, false, false, true);
 }
 
-static struct kunit_case stress_cases[] = {
-	KUNIT_CASE_SLOW(stress_mixed_all_cpus),
-	KUNIT_CASE_SLOW(stress_with_hardirq_allocations),
-	KUNIT_CASE_SLOW(stress_cache_churn),
-	KUNIT_CASE_SLOW(stress_producer_consumer),
-	{}
-};
-
-static struct kunit_suite stress_suite = {
-	.name = "goalloc_stress",
-	.test_cases = stress_cases,
-};
-
-kunit_test_suite(stress_suite);
+GT_SUITE(goalloc_stress, NULL,
+	 KUNIT_CASE_SLOW(stress_mixed_all_cpus),
+	 KUNIT_CASE_SLOW(stress_with_hardirq_allocations),
+	 KUNIT_CASE_SLOW(stress_cache_churn),
+	 KUNIT_CASE_SLOW(stress_producer_consumer));

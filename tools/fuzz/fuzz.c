@@ -78,6 +78,7 @@
 #include <linux/vmalloc.h>
 
 #include <goalloc.h>
+#include <goalloc_stamp.h>
 
 MODULE_IMPORT_NS(GOALLOC);
 
@@ -410,52 +411,20 @@ static bool fz_is_rcu_pending(struct fz_ctx *c, const void *p)
 	return false;
 }
 
-static u64 fz_word(u64 id, size_t k)
-{
-	u64 x = (id ^ fz_seed) + (k + 1) * 0x9e3779b97f4a7c15ULL;
-
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 29;
-	return x;
-}
-
+/* The stamp of @o: goalloc_stamp.h's pattern, seeded by its id and the run. */
 static void fz_stamp(const struct fz_obj *o)
 {
-	u8 *b = o->p;
-	size_t k, off;
-	u64 w;
-
-	for (k = 0, off = 0; off + 8 <= o->size; k++, off += 8) {
-		w = fz_word(o->id, k);
-		memcpy(b + off, &w, 8);
-	}
-	if (off < o->size) {
-		w = fz_word(o->id, k);
-		memcpy(b + off, &w, o->size - off);
-	}
+	goalloc_stamp(o->p, o->size, o->id ^ fz_seed);
 }
 
 /* Check that the first @n bytes of @o hold its pattern. */
 static bool fz_check(struct fz_ctx *c, const struct fz_obj *o, size_t n)
 {
-	const u8 *b = o->p;
-	size_t k, off;
-	u64 w, want;
+	size_t off = goalloc_stamp_damage(o->p, n, o->id ^ fz_seed);
 
 	c->checks++;
-	for (k = 0, off = 0; off + 8 <= n; k++, off += 8) {
-		memcpy(&w, b + off, 8);
-		if (w != fz_word(o->id, k))
-			goto bad;
-	}
-	if (off < n) {
-		want = fz_word(o->id, k);
-		if (memcmp(b + off, &want, n - off))
-			goto bad;
-	}
-	return true;
-bad:
+	if (off == n)
+		return true;
 	fz_diverge(c, "stamp",
 		   "object %p (%u bytes, id %#llx, %s) damaged at offset %zu",
 		   o->p, o->size, o->id, o->cache ? "cache" : "malloc", off);

@@ -76,6 +76,7 @@
 #include <linux/vmalloc.h>
 
 #include <goalloc.h>
+#include <goalloc_stamp.h>
 
 MODULE_IMPORT_NS(GOALLOC);
 
@@ -192,26 +193,10 @@ static u64 tt_seed(const struct tt_obj *o)
 	return ((u64)o->owner << 40) ^ ((u64)o->kind << 32) ^ o->seq;
 }
 
-static u64 tt_word(u64 seed, size_t k)
-{
-	return (seed * 0xff51afd7ed558ccdULL + k + 1) * 0x9e3779b97f4a7c15ULL;
-}
-
 /* Stamp the object's whole requested size with its owner's pattern. */
 static void tt_stamp(const struct tt_obj *o)
 {
-	u64 seed = tt_seed(o), w;
-	u8 *b = o->p;
-	size_t k, off;
-
-	for (k = 0, off = 0; off + 8 <= o->size; k++, off += 8) {
-		w = tt_word(seed, k);
-		memcpy(b + off, &w, 8);
-	}
-	if (off < o->size) {
-		w = tt_word(seed, k);
-		memcpy(b + off, &w, o->size - off);
-	}
+	goalloc_stamp(o->p, o->size, tt_seed(o));
 }
 
 static void tt_report(struct tt_ctx *c, const struct tt_obj *o,
@@ -226,25 +211,14 @@ static void tt_report(struct tt_ctx *c, const struct tt_obj *o,
 /* Check that the first @n bytes hold the object's pattern. */
 static bool tt_check(struct tt_ctx *c, const struct tt_obj *o, size_t n)
 {
-	u64 seed = tt_seed(o), w, want;
-	const u8 *b = o->p;
-	size_t k, off;
+	size_t off = goalloc_stamp_damage(o->p, n, tt_seed(o));
 
-	for (k = 0, off = 0; off + 8 <= n; k++, off += 8) {
-		memcpy(&w, b + off, 8);
-		if (w != tt_word(seed, k))
-			goto bad;
-	}
 	if (off < n) {
-		want = tt_word(seed, k);
-		if (memcmp(b + off, &want, n - off))
-			goto bad;
+		tt_report(c, o, "pattern", off);
+		return false;
 	}
 	c->st.verified++;
 	return true;
-bad:
-	tt_report(c, o, "pattern", off);
-	return false;
 }
 
 /* Check that fresh memory that should be zeroed is. */
