@@ -16,7 +16,8 @@
 #   base.config  base-VERSION.config  FLAVOUR.config  FLAVOUR-VERSION.config
 #
 # rt builds on debug (base, debug, rt, each with its -VERSION part).  It is
-# built out of tree (O=) in the cache, keyed by the version, the source
+# built out of tree (O=) in the cache (kernels/ for 6.12, kernels/VERSION/
+# for another version), keyed by the version, the source
 # package's version and a hash of the fragments and of the recipe: a
 # second run with nothing changed only prints the directory.  Every option
 # the fragments ask for (as the last fragment naming it asks) is checked in
@@ -61,7 +62,14 @@ else
 	src=$(kernel_source "$version")
 	ver=${src##*/linux-source-"$version"_}
 fi
-out=$GOALLOC_CACHE/kernels/$flavour-${version}_$ver-$key
+# 6.12's kernels sit in kernels/ itself, as they always have (scripts and
+# people find the debug kernel as kernels/debug-*); another version's in
+# kernels/VERSION/, so that such a pattern still finds only one.
+if [ "$version" = "$GOALLOC_KERNEL_DEFAULT" ]; then
+	out=$GOALLOC_CACHE/kernels/$flavour-${version}_$ver-$key
+else
+	out=$GOALLOC_CACHE/kernels/$version/$flavour-${version}_$ver-$key
+fi
 
 if [ -e "$out/.goalloc-built" ]; then
 	echo "$out"

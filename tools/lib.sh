@@ -139,3 +139,46 @@ kernel_source() {
 	[ -z "${tmp:-}" ] || rm -rf "$tmp"
 	echo "$dir"
 }
+
+# strict_make LOG WHAT [make arguments...]: the one strict kbuild step.
+# Runs make with W=1 and the arguments (C=1 adds sparse), its output
+# appended to LOG, and fails the script on an error or on any report, the
+# compiler's warnings and sparse's alike; WHAT names the build in the
+# message.
+strict_make() {
+	local logf=$1 what=$2
+	shift 2
+	make W=1 "$@" >>"$logf" 2>&1 ||
+		die "$what failed:
+$(grep -E 'error|warning|undefined' "$logf" | head -n 20)"
+	if grep -qE 'warning:|sparse: ' "$logf"; then
+		die "$what has warnings:
+$(grep -E -A3 'warning:|sparse: ' "$logf" | head -n 30)"
+	fi
+}
+
+# copy_sources FROM TO: a copy of FROM's files for an external module's
+# build, which writes its objects next to its sources; no objects or logs.
+copy_sources() {
+	rsync -a --delete --exclude build --exclude .git --exclude .ci \
+		--exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+		--exclude build.log "$@"
+}
+
+# guest KERNEL SCRIPT LOG NAME [guestlog.py options] [-- qemu.sh options]:
+# the one boot-and-judge step.  Boots KERNEL under QEMU (tools/qemu.sh)
+# running the guest script SCRIPT, with the serial log in LOG, then judges
+# LOG with tools/guestlog.py under NAME; prints the verdict and returns
+# its status (non-zero on a splat, a failed test or an unfinished script).
+guest() {
+	local kernel=$1 script=$2 logfile=$3 name=$4 judge=()
+	shift 4
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		judge+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || shift
+	"$GOALLOC_TOP/tools/qemu.sh" -k "$kernel" -s "$script" -l "$logfile" "$@"
+	python3 "$GOALLOC_TOP/tools/guestlog.py" "$logfile" --name "$name" \
+		"${judge[@]}"
+}
