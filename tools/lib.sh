@@ -150,7 +150,7 @@ strict_make() {
 	shift 2
 	make W=1 "$@" >>"$logf" 2>&1 ||
 		die "$what failed:
-$(grep -E 'error|warning|undefined' "$logf" | head -n 20)"
+$(grep -iE 'error|warning|undefined' "$logf" | head -n 20)"
 	if grep -qE 'warning:|sparse: ' "$logf"; then
 		die "$what has warnings:
 $(grep -E -A3 'warning:|sparse: ' "$logf" | head -n 30)"
