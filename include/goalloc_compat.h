@@ -53,10 +53,10 @@
  * every free exactly); PANIC panics when creation fails; ACCOUNT,
  * RECLAIM_ACCOUNT, MEM_SPREAD, NOLEAKTRACE, NO_MERGE, NO_USER_FLAGS,
  * SKIP_KFENCE, NO_OBJ_EXT and FAILSLAB change nothing a module can rely
- * on and are accepted.  RED_ZONE and STORE_USER map to goalloc's where
- * goalloc.h has them.  Any other flag (CACHE_DMA, CACHE_DMA32, TRACE,
- * DEBUG_OBJECTS, flags not known here) cannot be honoured: a compile-time constant fails the build
- * with BUILD_BUG_ON_MSG, a run-time value makes kmem_cache_create() print
+ * on and are accepted.  RED_ZONE and STORE_USER map to goalloc's.  Any
+ * other flag (CACHE_DMA, CACHE_DMA32, TRACE, DEBUG_OBJECTS, flags not known
+ * here) cannot be honoured: a compile-time constant fails the build with
+ * BUILD_BUG_ON_MSG, a run-time value makes kmem_cache_create() print
  * an error and return NULL.  A usercopy region and a 6.12 freeptr_offset
  * are accepted and ignored: goalloc's pages are not slab pages, so
  * hardened usercopy does not check them, and goalloc writes nothing into
@@ -125,22 +125,12 @@ MODULE_IMPORT_NS(GOALLOC);
 #else
 #define GOALLOC_COMPAT_SLAB_NO_OBJ_EXT	0
 #endif
-#ifdef GOALLOC_RED_ZONE
-#define GOALLOC_COMPAT_SLAB_RED_ZONE	SLAB_RED_ZONE
-#else
-#define GOALLOC_COMPAT_SLAB_RED_ZONE	0
-#endif
-#ifdef GOALLOC_STORE_USER
-#define GOALLOC_COMPAT_SLAB_STORE_USER	SLAB_STORE_USER
-#else
-#define GOALLOC_COMPAT_SLAB_STORE_USER	0
-#endif
 
 /* Flags goalloc honours, each by a flag of its own. */
 #define GOALLOC_COMPAT_SLAB_MAPPED					\
 	(SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU | SLAB_POISON |	\
 	 SLAB_CONSISTENCY_CHECKS | SLAB_PANIC |				\
-	 GOALLOC_COMPAT_SLAB_RED_ZONE | GOALLOC_COMPAT_SLAB_STORE_USER)
+	 SLAB_RED_ZONE | SLAB_STORE_USER)
 
 /* Flags that change nothing a module may rely on: accepted, ignored. */
 #define GOALLOC_COMPAT_SLAB_IGNORED					\
@@ -201,14 +191,10 @@ goalloc_compat_new_cache(const char *name, unsigned int size,
 			gflags |= GOALLOC_TYPESAFE_BY_RCU;
 		if (flags & (SLAB_POISON | SLAB_CONSISTENCY_CHECKS))
 			gflags |= GOALLOC_POISON;
-#ifdef GOALLOC_RED_ZONE
 		if (flags & SLAB_RED_ZONE)
 			gflags |= GOALLOC_RED_ZONE;
-#endif
-#ifdef GOALLOC_STORE_USER
 		if (flags & SLAB_STORE_USER)
 			gflags |= GOALLOC_STORE_USER;
-#endif
 		/* SLUB takes any alignment; goalloc a power of two. */
 		c = goalloc_cache_create(name, size,
 					 align > 1 ? roundup_pow_of_two(align) : 0,

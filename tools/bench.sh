@@ -6,12 +6,13 @@
 #   make bench [TRACE=FILE]    (FILE: another trace to replay)
 #
 #  1. builds what it needs: the perf 6.12 kernel (tools/kernel.sh), goalloc
-#     against it (tools/modules.sh), and goalloc_bench.ko from tools/bench/
-#     as a user's module is built (its own Kbuild, goalloc's header and
-#     Module.symvers), W=1, any warning failing the run;
+#     against it (tools/goalloc-build.sh), and goalloc_bench.ko from
+#     tools/bench/ as a user's module is built (tools/user-build.sh: its own
+#     Kbuild, goalloc's header and Module.symvers), W=1, any warning
+#     failing the run;
 #  2. compiles the allocation trace (default ../shared/traces/proc-6.1.txt.xz
 #     beside the repository; plain text or .xz) into the replay stream with
-#     tools/bench_trace.py, which also counts the lines it skips;
+#     tools/bench/bench_trace.py, which also counts the lines it skips;
 #  3. boots the perf kernel under -icount shift=0 (single-threaded TCG, the
 #     guest clock counting instructions): pair, batch, batch_random, bulk,
 #     large and the timed replays, each on goalloc then SLUB in the same
@@ -21,8 +22,8 @@
 #     allocator that samples memory for the peak footprint; the measure is
 #     wall-clock ns per op;
 #  5. fails if either guest log has a kernel splat or an unfinished script
-#     (tools/guestlog.py), prints the table of medians and goalloc/SLUB
-#     ratios (tools/bench_report.py) and writes build/bench.json.
+#     (tools/lib.sh guest: tools/qemu.sh, then tools/guestlog.py), prints
+#     the table of medians and goalloc/SLUB ratios (tools/bench/bench_report.py) and writes build/bench.json.
 #
 # Wall-clock numbers depend on the host: other jobs running meanwhile make
 # them noisy (the load average is printed); instruction counts do not.
@@ -56,24 +57,14 @@ mkdir -p "$out" "$logs"
 rm -f "$json"
 
 kdir=$(tools/kernel.sh perf)
-mods=$(tools/modules.sh "$kdir" "$GOALLOC_OUT/perf")
-
+mods=$(tools/goalloc-build.sh "$kdir" "$GOALLOC_OUT/perf")
 log "building goalloc_bench.ko"
-rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
-	tools/bench/ "$out/mod/"
-make -C "$kdir" M="$out/mod" GOALLOC_DIR="$mods" W=1 modules \
-	>"$out/build.log" 2>&1 ||
-	die "goalloc_bench build failed:
-$(grep -E 'error|warning' "$out/build.log" | head -n 20)"
-if grep -q 'warning:' "$out/build.log"; then
-	die "goalloc_bench build has warnings:
-$(grep -A3 'warning:' "$out/build.log" | head -n 30)"
-fi
+bmod=$(tools/user-build.sh tools/bench "$kdir" "$mods" "$out/mod")
 rm -rf "$out/ko" && mkdir -p "$out/ko"
-cp "$mods/goalloc.ko" "$out/mod/goalloc_bench.ko" "$out/ko/"
+cp "$mods/goalloc.ko" "$bmod/goalloc_bench.ko" "$out/ko/"
 
 log "compiling the trace $trace"
-python3 tools/bench_trace.py "$trace" -o "$out/trace.bin" \
+python3 tools/bench/bench_trace.py "$trace" -o "$out/trace.bin" \
 	--stats "$out/trace.json" || die "cannot compile $trace"
 
 # boot NAME WORKLOADS ARGS REPLAYS FOOTPRINT [qemu.sh options]
@@ -88,11 +79,10 @@ boot() {
 		BENCH_FOOTPRINT=$footprint
 	EOF
 	log "booting the perf kernel: $name boot ($workloads, replay)"
-	tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" -s tools/bench/guest.sh \
-		-m "$out/ko" -f "$out/trace.bin" -f "$out/$name/bench.conf" \
-		-l "$logs/bench-$name.log" "$@"
-	python3 tools/guestlog.py "$logs/bench-$name.log" \
-		--name "bench $name boot" >"$out/$name/guestlog.txt" || {
+	guest "$kdir/arch/x86/boot/bzImage" tools/guest/bench.sh \
+		"$logs/bench-$name.log" "bench $name boot" -- \
+		-m "$out/ko" -f "$out/trace.bin" -f "$out/$name/bench.conf" "$@" \
+		>"$out/$name/guestlog.txt" || {
 		grep -v '^ok' "$out/$name/guestlog.txt" >&2
 		die "the $name boot failed: see $logs/bench-$name.log"
 	}
@@ -104,7 +94,7 @@ log "host load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 boot wall "$wall_workloads" "$wall_args" "$wall_replays" 1 -c 2 -t 600
 log "host load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 tools/bench_report.py --insn "$logs/bench-insn.log" \
+python3 tools/bench/bench_report.py --insn "$logs/bench-insn.log" \
 	--wall "$logs/bench-wall.log" \
 	--insn-workloads "$insn_workloads replay" \
 	--wall-workloads "$wall_workloads replay" \

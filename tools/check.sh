@@ -59,21 +59,14 @@ run() {
 	return $rc
 }
 
-# guest KERNEL SCRIPT LOG NAME [guestlog.py options] -- [qemu.sh options]:
-# boot KERNEL running SCRIPT, keep the serial log as build/logs/LOG.log and
-# record what tools/guestlog.py makes of it under NAME.
-guest() {
+# check_guest KERNEL SCRIPT LOG NAME [guestlog.py options] -- [qemu.sh
+# options]: boot and judge (tools/lib.sh guest), the serial log kept as
+# build/logs/LOG.log and the verdict recorded under NAME.
+check_guest() {
 	local kernel=$1 script=$2 logfile=$GOALLOC_OUT/logs/$3.log gname=$4
-	local judge=()
 	shift 4
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		judge+=("$1")
-		shift
-	done
-	shift
-	tools/qemu.sh -k "$kernel" -s "$script" -l "$logfile" "$@"
-	python3 tools/guestlog.py "$logfile" --name "$gname" "${judge[@]}" \
-		--results "$results" | grep -v '^ok' || true
+	guest "$kernel" "$script" "$logfile" "$gname" --results "$results" "$@" |
+		grep -v '^ok' || true
 }
 
 # kselftests KDIR KERNEL MODS TAG LABEL [qemu.sh options]: build
@@ -93,9 +86,41 @@ kselftests() {
 		tools/ksft-build.sh "$kdir" "$mods" "$GOALLOC_OUT/$tag-ksft-sparse" \
 		C=1 >/dev/null || true
 	log "booting $label for the kselftests"
-	guest "$kernel" tools/guest/check-ksft.sh "ksft-$tag" "kselftest $label" \
-		--ktap --prefix "kselftest $label: " -- \
+	check_guest "$kernel" tools/guest/check-ksft.sh "ksft-$tag" \
+		"kselftest $label" --ktap --prefix "kselftest $label: " -- \
 		-m "$mods" -f "$ksft/ksft.tar" "$@"
+}
+
+# goalloc_modules KDIR TAG VERSION KIND: goalloc's modules built against
+# KDIR into build/TAG (W=1, no warning), then again through sparse, each
+# recorded; sets mods to the built tree.
+goalloc_modules() {
+	local kdir=$1 tag=$2 ver=$3 kind=$4
+	local name="modules build with W=1 and no warning on $ver ($kind)"
+	if ! mods=$(tools/goalloc-build.sh "$kdir" "$GOALLOC_OUT/$tag"); then
+		record 1 "$name"
+		return 1
+	fi
+	record 0 "$name"
+	run "sparse (C=1) finds nothing on $ver" \
+		tools/goalloc-build.sh "$kdir" "$GOALLOC_OUT/$tag-sparse" C=1 \
+		>/dev/null || true
+}
+
+# compat_modules KDIR MODS OUTDIR CFLAGS [SOURCE.c]: lib/test_meminit.c
+# (with COMPAT_CFLAGS=CFLAGS) and tools/compat/'s selftest, built unedited
+# through goalloc_compat.h and sparse-clean, then SOURCE.c (W=1 only), each
+# into OUTDIR/<name>.
+compat_modules() {
+	local kdir=$1 mods=$2 cout=$3 cflags=$4
+	COMPAT_CFLAGS=$cflags tools/compat-build.sh -s "$kdir" "$mods" \
+		"$cout/meminit" "$src/lib/test_meminit.c" >/dev/null || return 1
+	if [ $# -gt 4 ]; then
+		tools/compat-build.sh "$kdir" "$mods" "$cout/overflow" "$5" \
+			>/dev/null || return 1
+	fi
+	tools/compat-build.sh -s -n goalloc_compat_selftest "$kdir" "$mods" \
+		"$cout/selftest" tools/compat/compat_selftest*.c >/dev/null
 }
 
 cd "$GOALLOC_TOP"
@@ -125,22 +150,17 @@ run "kernel-doc -Wall include/goalloc.h: no warning" kerneldoc_clean || true
 
 # The debug kernel: every KUnit suite.
 if kdir=$(tools/kernel.sh debug); then
-	name="modules build with W=1 and no warning on 6.12 (debug)"
-	if mods=$(tools/modules.sh "$kdir" "$GOALLOC_OUT/debug"); then
-		record 0 "$name"
-		run "sparse (C=1) finds nothing on 6.12" \
-			tools/modules.sh "$kdir" "$GOALLOC_OUT/debug-sparse" C=1 \
-			>/dev/null || true
+	if goalloc_modules "$kdir" debug 6.12 debug; then
 		bz=$kdir/arch/x86/boot/bzImage
 		log "booting the debug kernel (KUnit, KASAN, lockdep)"
-		guest "$bz" tools/guest/check-debug.sh debug "debug 6.12" \
+		check_guest "$bz" tools/guest/check-debug.sh debug "debug 6.12" \
 			--ktap -- -m "$mods" -a "kasan_multi_shot" -t 1200
 		# Again with every cache in debug mode (poison, red zone,
 		# stacks), and with init_on_alloc, which test_meminit expects
 		# and constructed objects must survive.
 		log "booting the debug kernel again with goalloc.debug=1"
 		echo "debug=1" >"$GOALLOC_OUT/goalloc.params"
-		guest "$bz" tools/guest/check-debug.sh debug-poison \
+		check_guest "$bz" tools/guest/check-debug.sh debug-poison \
 			"debug 6.12, goalloc.debug=1" --ktap \
 			--prefix "goalloc.debug=1: " -- -m "$mods" \
 			-f "$GOALLOC_OUT/goalloc.params" \
@@ -149,24 +169,24 @@ if kdir=$(tools/kernel.sh debug); then
 		# meminit suite sees what the free zeroed): every object freed
 		# is zeroed, tiny ones and debug caches' too.
 		log "booting the debug kernel again with init_on_free=1"
-		guest "$bz" tools/guest/check-debug.sh debug-init-on-free \
+		check_guest "$bz" tools/guest/check-debug.sh debug-init-on-free \
 			"debug 6.12, init_on_free=1" --ktap \
 			--prefix "init_on_free=1: " -- -m "$mods" \
 			-a "kasan_multi_shot init_on_free=1" -t 1200
 		# A short torture round: every context, fault injection, hotplug.
 		name="the torture module builds with W=1 and no warning (debug)"
-		if tdir=$(tools/torture-build.sh "$kdir" "$mods" \
+		if tdir=$(tools/user-build.sh tools/torture "$kdir" "$mods" \
 			"$GOALLOC_OUT/debug-torture"); then
 			record 0 "$name"
 			log "booting the debug kernel for a short torture round"
-			guest "$bz" tools/guest/torture-short.sh torture \
+			check_guest "$bz" tools/guest/torture-short.sh torture \
 				"torture debug 6.12" --ktap -- -m "$mods" \
 				-m "$tdir" -c 4 -t 600
 			grep -E '(torture|stress|pressure): ' \
 				"$GOALLOC_OUT/logs/torture.log" | tr -d '\r' || true
 			# kmemleak finds goalloc objects forgotten on purpose.
 			log "booting the debug kernel with kmemleak=on"
-			guest "$bz" tools/guest/kmemleak.sh kmemleak \
+			check_guest "$bz" tools/guest/kmemleak.sh kmemleak \
 				"kmemleak debug 6.12" -- -m "$mods" -m "$tdir" \
 				-a "kmemleak=on" -t 600
 			grep -E '^kmemleak: ' "$GOALLOC_OUT/logs/kmemleak.log" |
@@ -175,11 +195,11 @@ if kdir=$(tools/kernel.sh debug); then
 			# (25 rounds, about a minute), and the shrinker giving
 			# back what only a drain frees.
 			log "booting the debug kernel for the rmmod race"
-			guest "$bz" tools/guest/rmmod-race.sh rmmod-race \
+			check_guest "$bz" tools/guest/rmmod-race.sh rmmod-race \
 				"rmmod race debug 6.12" --ktap -- -m "$mods" \
 				-m "$tdir" -a "kasan_multi_shot" -t 300
 			log "booting the debug kernel for the shrinker"
-			guest "$bz" tools/guest/shrinker.sh shrinker \
+			check_guest "$bz" tools/guest/shrinker.sh shrinker \
 				"shrinker debug 6.12" --ktap -- -m "$mods" \
 				-m "$tdir" -a "kasan_multi_shot" -t 300
 			grep -E '^(shrinker|rmmod-race): ' \
@@ -193,13 +213,13 @@ if kdir=$(tools/kernel.sh debug); then
 		# misuse from every context against a model, under KASAN and
 		# lockdep (about 20 s of fuzzing; FUZZ_SEED= repeats a seed).
 		name="the fuzz module builds with W=1 and no warning (debug)"
-		if fdir=$(tools/torture-build.sh -s tools/fuzz "$kdir" "$mods" \
+		if fdir=$(tools/user-build.sh tools/fuzz "$kdir" "$mods" \
 			"$GOALLOC_OUT/debug-fuzz"); then
 			record 0 "$name"
 			printf 'FUZZ_SECONDS=20\nFUZZ_SEED=%s\n' \
 				"${FUZZ_SEED:-0}" >"$GOALLOC_OUT/fuzz.conf"
 			log "booting the debug kernel for a short fuzz round"
-			guest "$bz" tools/guest/fuzz-short.sh fuzz \
+			check_guest "$bz" tools/guest/fuzz-short.sh fuzz \
 				"fuzz debug 6.12" --ktap -- -m "$mods" \
 				-m "$fdir" -f "$GOALLOC_OUT/fuzz.conf" \
 				-a "kasan_multi_shot" -c 4 -t 600
@@ -220,24 +240,17 @@ if kdir=$(tools/kernel.sh debug); then
 		# init_on_alloc=1 as test_meminit expects.
 		name="modules build unedited through goalloc_compat.h (debug)"
 		cout=$GOALLOC_OUT/debug-compat
-		if tools/compat-build.sh -s "$kdir" "$mods" "$cout/meminit" \
-			"$src/lib/test_meminit.c" >/dev/null &&
-			tools/compat-build.sh "$kdir" "$mods" "$cout/overflow" \
-				"$src/lib/overflow_kunit.c" >/dev/null &&
-			tools/compat-build.sh -s -n goalloc_compat_selftest \
-				"$kdir" "$mods" "$cout/selftest" \
-				tools/compat/compat_selftest*.c >/dev/null; then
+		if compat_modules "$kdir" "$mods" "$cout" "" \
+			"$src/lib/overflow_kunit.c"; then
 			record 0 "$name"
 			log "booting the debug kernel for goalloc_compat.h"
-			guest "$bz" tools/guest/compat-meminit.sh compat \
+			check_guest "$bz" tools/guest/compat-meminit.sh compat \
 				"goalloc_compat.h debug 6.12" --ktap \
 				--prefix "goalloc_compat.h: " -- -m "$mods" \
 				-m "$cout" -a "init_on_alloc=1" -t 600
 		else
 			record 1 "$name"
 		fi
-	else
-		record 1 "$name"
 	fi
 else
 	record 1 "the debug kernel builds"
@@ -245,15 +258,10 @@ fi
 
 # Debian's stock kernel: build against its headers, load, unload.
 stock=$(stock_release)
-name="modules build with W=1 and no warning on $stock (stock)"
-if mods=$(tools/modules.sh "/lib/modules/$stock/build" "$GOALLOC_OUT/stock"); then
-	record 0 "$name"
-	run "sparse (C=1) finds nothing on $stock" \
-		tools/modules.sh "/lib/modules/$stock/build" \
-		"$GOALLOC_OUT/stock-sparse" C=1 >/dev/null || true
+if goalloc_modules "/lib/modules/$stock/build" stock "$stock" stock; then
 	vmlinuz=/boot/vmlinuz-$stock
 	log "booting Debian's $stock"
-	guest "$vmlinuz" tools/guest/check-stock.sh stock "stock $stock" -- \
+	check_guest "$vmlinuz" tools/guest/check-stock.sh stock "stock $stock" -- \
 		-m "$mods" -M 1024 -t 600
 	# The kselftests on the stock kernel too, and goallocstat's table.
 	kselftests "/lib/modules/$stock/build" "$vmlinuz" "$mods" stock \
@@ -265,23 +273,17 @@ if mods=$(tools/modules.sh "/lib/modules/$stock/build" "$GOALLOC_OUT/stock"); th
 	# calls MAX_ORDER (orders 0 to MAX_ORDER - 1 in both).
 	name="modules build unedited through goalloc_compat.h on $stock"
 	cout=$GOALLOC_OUT/stock-compat
-	if COMPAT_CFLAGS=-DNR_PAGE_ORDERS=MAX_ORDER tools/compat-build.sh -s \
-		"/lib/modules/$stock/build" "$mods" "$cout/meminit" \
-		"$src/lib/test_meminit.c" >/dev/null &&
-		tools/compat-build.sh -s -n goalloc_compat_selftest \
-			"/lib/modules/$stock/build" "$mods" "$cout/selftest" \
-			tools/compat/compat_selftest*.c >/dev/null; then
+	if compat_modules "/lib/modules/$stock/build" "$mods" "$cout" \
+		-DNR_PAGE_ORDERS=MAX_ORDER; then
 		record 0 "$name"
 		log "booting Debian's $stock for goalloc_compat.h"
-		guest "$vmlinuz" tools/guest/compat-meminit.sh stock-compat \
+		check_guest "$vmlinuz" tools/guest/compat-meminit.sh stock-compat \
 			"goalloc_compat.h stock $stock" --ktap \
 			--prefix "goalloc_compat.h $stock: " -- -m "$mods" \
 			-m "$cout" -a "init_on_alloc=1" -M 1024 -t 600
 	else
 		record 1 "$name"
 	fi
-else
-	record 1 "$name"
 fi
 
 passed=$(grep -c '^ok' "$results" || true)

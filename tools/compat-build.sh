@@ -12,12 +12,13 @@
 #            module of several files needs a name none of them has
 #   -s       run sparse too (C=1); any sparse report fails the build
 #
-# GOALLOC_MODS is what tools/modules.sh printed for that kernel (goalloc's
+# GOALLOC_MODS is what tools/goalloc-build.sh printed for that kernel (goalloc's
 # include/ and Module.symvers).  The sources are copied to OUTDIR, since
 # kbuild writes objects next to them, and their own directories are on the
 # include path, so that "local.h" and "../internal.h" still resolve.
 # COMPAT_CFLAGS, if set, is added to the module's ccflags (say, a -D for
-# a Kconfig symbol the module tests).
+# a Kconfig symbol the module tests).  W=1, and any compiler warning or
+# sparse report fails the build (tools/lib.sh strict_make).
 #
 # The header comes in through tools/compat/shim/linux/slab.h, first on the
 # include path (NOSTDINC_FLAGS precedes the kernel's own -I options): it
@@ -70,13 +71,8 @@ done
 	echo "NOSTDINC_FLAGS += -I$GOALLOC_TOP/tools/compat/shim"
 } >"$out/Kbuild"
 
-make -C "$kdir" M="$out" KBUILD_EXTRA_SYMBOLS="$mods/Module.symvers" W=1 \
-	"${sparse[@]}" modules >"$out/build.log" 2>&1 ||
-	die "$name build failed against $kdir:
-$(grep -E 'error|warning|undefined' "$out/build.log" | head -n 20)"
-if grep -qE 'warning:|sparse: ' "$out/build.log"; then
-	die "$name build against $kdir has warnings:
-$(grep -E -A3 'warning:|sparse: ' "$out/build.log" | head -n 30)"
-fi
+: >"$out/build.log"
+strict_make "$out/build.log" "$name build against $kdir" -C "$kdir" M="$out" \
+	KBUILD_EXTRA_SYMBOLS="$mods/Module.symvers" "${sparse[@]}" modules
 [ -f "$out/$name.ko" ] || die "no $name.ko in $out"
 echo "$out"

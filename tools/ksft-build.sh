@@ -5,10 +5,10 @@
 #
 #   tools/ksft-build.sh KDIR GOALLOC_SRC OUTDIR [make arguments...]
 #
-# GOALLOC_SRC is goalloc built for KDIR, as tools/modules.sh prints it (its
-# include/ and Module.symvers, which test_goalloc.ko imports from).  The
-# test module must build with W=1 and no warning; make arguments (C=1 for
-# sparse) go to its kbuild.  The user programs are linked statically.  The
+# GOALLOC_SRC is goalloc built for KDIR, as tools/goalloc-build.sh prints
+# it (its include/ and Module.symvers, which test_goalloc.ko imports from).
+# The test module must build with W=1 and no warning (tools/lib.sh
+# strict_make); make arguments (C=1 for sparse) go to its kbuild.  The user programs are linked statically.  The
 # kselftest pieces (kselftest/runner.sh, module.sh, ktap_helpers.sh,
 # run_kselftest.sh, kselftest_harness.h) come from the unpacked 6.12 tree
 # (tools/lib.sh kernel_source), for either kernel.
@@ -30,22 +30,16 @@ out=$(cd "$out" && pwd)
 # The sources, in the repository's layout (the selftests' Makefile finds
 # tools/goallocstat from its own place); objects land in the copy.
 mkdir -p "$out/src/selftests" "$out/src/tools"
-rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
-	--exclude goalloc_user --exclude goallocstat \
+copy_sources --exclude goalloc_user --exclude goallocstat \
 	"$GOALLOC_TOP/selftests/goalloc/" "$out/src/selftests/goalloc/"
-rsync -a --delete --exclude goallocstat \
+copy_sources --exclude goallocstat \
 	"$GOALLOC_TOP/tools/goallocstat/" "$out/src/tools/goallocstat/"
 cp "$GOALLOC_TOP/tools/lib.sh" "$out/src/tools/"
 
 sel=$out/src/selftests/goalloc
-make -C "$sel" KSFT_DIR="$ksft" KDIR="$kdir" GOALLOC_DIR="$gsrc" W=1 "$@" \
-	all >"$out/build.log" 2>&1 ||
-	die "kselftest build failed against $kdir:
-$(grep -E 'error|warning|undefined' "$out/build.log" | head -n 20)"
-if grep -q 'warning:' "$out/build.log"; then
-	die "kselftest build against $kdir has warnings:
-$(grep -A3 'warning:' "$out/build.log" | head -n 30)"
-fi
+: >"$out/build.log"
+strict_make "$out/build.log" "the kselftest build against $kdir" \
+	-C "$sel" KSFT_DIR="$ksft" KDIR="$kdir" GOALLOC_DIR="$gsrc" "$@" all
 [ -f "$sel/test_modules/test_goalloc.ko" ] ||
 	die "no test_goalloc.ko built against $kdir (see $out/build.log)"
 

@@ -9,9 +9,11 @@
 #   -f FILE  copy FILE into the guest's /lib/goalloc/
 #   -i       -icount shift=0: the guest clock counts instructions
 #
-# The guest runs SCRIPT with /lib/goalloc as its working directory, prints
-# "GOALLOC-GUEST-END <status>" and reboots, which ends QEMU (-no-reboot).  KVM hangs on these machines,
-# so QEMU always runs under TCG (multi-threaded unless -i).  The guest gets
+# The guest runs SCRIPT with /lib/goalloc as its working directory (which
+# also holds tools/guest/ktap.sh, the KTAP helper guest scripts source),
+# prints "GOALLOC-GUEST-END <status>" and reboots, which ends QEMU
+# (-no-reboot).  KVM hangs on these machines, so QEMU always runs under TCG
+# (multi-threaded unless -i).  The guest gets
 # two NUMA nodes: through numa=fake=2 on goalloc's own kernels (which have
 # no ACPI tables to read), through QEMU's -numa on Debian's (which does).
 # Each CPU is a socket of its own: a kernel without ACPI finds CPUs in the
@@ -54,6 +56,7 @@ for d in "${moddirs[@]}"; do
 done
 for f in "${files[@]}"; do cp "$f" "$root/lib/goalloc/"; done
 cp "$script" "$root/lib/goalloc/test.sh"
+cp "$GOALLOC_TOP/tools/guest/ktap.sh" "$root/lib/goalloc/"
 cat >"$root/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin

@@ -7,11 +7,11 @@
 ensure_packages
 cd "$GOALLOC_TOP"
 kdir=$(tools/kernel.sh perf)
-mods=$(tools/modules.sh "$kdir" "$GOALLOC_OUT/perf")
+mods=$(tools/goalloc-build.sh "$kdir" "$GOALLOC_OUT/perf")
 logfile=$GOALLOC_OUT/logs/run.log
 log "booting the perf kernel"
-tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" -s tools/guest/run.sh \
-	-m "$mods" -l "$logfile" -t 600
+rc=0
+guest "$kdir/arch/x86/boot/bzImage" tools/guest/run.sh "$logfile" \
+	"perf 6.12" -- -m "$mods" -t 600 >/dev/null || rc=1
 sed -n '/^GOALLOC-GUEST-START/,$p' "$logfile" | tr -d '\r'
-python3 tools/guestlog.py "$logfile" --name "perf 6.12" >/dev/null ||
-	die "the guest failed: see $logfile"
+[ $rc -eq 0 ] || die "the guest failed: see $logfile"

@@ -11,8 +11,8 @@
 #               [FUZZ_SECONDS=60] [FUZZ_SEED=0] [FUZZ_ARGS="kinds=0x..."]
 #
 #  1. builds what it needs: the perf 6.12 kernel (tools/kernel.sh), goalloc
-#     against it (tools/modules.sh) and goalloc_torture.ko from
-#     tools/torture/ as a user's module is built (tools/torture-build.sh);
+#     against it (tools/goalloc-build.sh) and goalloc_torture.ko from
+#     tools/torture/ as a user's module is built (tools/user-build.sh);
 #  2. boots the perf kernel under QEMU with STRESS_CPUS CPUs and runs
 #     tools/guest/torture-short.sh with a torture.conf for the long round:
 #     goalloc_torture for STRESS_SECONDS (kthreads, hard-IRQ and softirq
@@ -26,7 +26,8 @@
 #     FUZZ_SECONDS from FUZZ_SEED (0: a random seed, printed), valid use
 #     and every misuse from every context against its model;
 #  4. fails if a guest log has a kernel splat or an unfinished script or
-#     a round failed (tools/guestlog.py), and prints the figures.
+#     a round failed (tools/lib.sh guest: tools/qemu.sh, then
+#     tools/guestlog.py), and prints the figures.
 #
 # The guest clock of a 4-CPU TCG guest on a 2-core host runs a few times
 # slower than the wall clock on a loaded host: the default round takes 2
@@ -58,11 +59,11 @@ logs=$GOALLOC_OUT/logs
 mkdir -p "$out" "$logs"
 
 kdir=$(tools/kernel.sh perf)
-mods=$(tools/modules.sh "$kdir" "$out/goalloc")
+mods=$(tools/goalloc-build.sh "$kdir" "$out/goalloc")
 log "building goalloc_torture.ko"
-tmod=$(tools/torture-build.sh "$kdir" "$mods" "$out/mod")
+tmod=$(tools/user-build.sh tools/torture "$kdir" "$mods" "$out/mod")
 log "building goalloc_fuzz.ko"
-fmod=$(tools/torture-build.sh -s tools/fuzz "$kdir" "$mods" "$out/fuzzmod")
+fmod=$(tools/user-build.sh tools/fuzz "$kdir" "$mods" "$out/fuzzmod")
 rm -rf "$out/ko" "$out/fuzzko" && mkdir -p "$out/ko" "$out/fuzzko"
 cp "$mods/goalloc.ko" "$tmod/goalloc_torture.ko" "$out/ko/"
 cp "$mods/goalloc.ko" "$fmod/goalloc_fuzz.ko" "$out/fuzzko/"
@@ -80,13 +81,10 @@ EOF
 timeout=$((240 + 8 * seconds))
 guestlog=$logs/stress.log
 log "booting the perf kernel ($cpus CPUs): ${seconds}s of torture, faults ${prob}%, up to $cycles hotplug cycles (timeout ${timeout}s)"
-tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" -s tools/guest/torture-short.sh \
-	-m "$out/ko" -f "$out/torture.conf" -l "$guestlog" -c "$cpus" \
-	-M 2048 -t "$timeout"
-
 rc=0
-python3 tools/guestlog.py "$guestlog" --name "stress" --ktap \
-	>"$out/guestlog.txt" || rc=1
+guest "$kdir/arch/x86/boot/bzImage" tools/guest/torture-short.sh "$guestlog" \
+	stress --ktap -- -m "$out/ko" -f "$out/torture.conf" -c "$cpus" \
+	-M 2048 -t "$timeout" >"$out/guestlog.txt" || rc=1
 
 cat >"$out/fuzz.conf" <<EOF
 FUZZ_SECONDS=$fseconds
@@ -96,11 +94,9 @@ EOF
 ftimeout=$((240 + 8 * fseconds))
 fuzzlog=$logs/stress-fuzz.log
 log "booting the perf kernel ($cpus CPUs): ${fseconds}s of fuzzing, seed $fseed (timeout ${ftimeout}s)"
-tools/qemu.sh -k "$kdir/arch/x86/boot/bzImage" -s tools/guest/fuzz-short.sh \
-	-m "$out/fuzzko" -f "$out/fuzz.conf" -l "$fuzzlog" -c "$cpus" \
-	-M 2048 -t "$ftimeout"
-python3 tools/guestlog.py "$fuzzlog" --name "stress fuzz" --ktap \
-	>>"$out/guestlog.txt" || rc=1
+guest "$kdir/arch/x86/boot/bzImage" tools/guest/fuzz-short.sh "$fuzzlog" \
+	"stress fuzz" --ktap -- -m "$out/fuzzko" -f "$out/fuzz.conf" \
+	-c "$cpus" -M 2048 -t "$ftimeout" >>"$out/guestlog.txt" || rc=1
 
 # The figures: the module's "torture:" block, the script's lines.
 echo "== make stress: $(date -u +%FT%TZ), perf 6.12, $cpus CPUs"

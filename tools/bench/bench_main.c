@@ -9,7 +9,7 @@
  *	run		write a workload's name to run it: pair, batch,
  *			batch_random, bulk, large (one CPU), remote, scale
  *			(several CPUs); the write returns when it is done
- *	replay_goalloc	write a trace compiled by tools/bench_trace.py
+ *	replay_goalloc	write a trace compiled by tools/bench/bench_trace.py
  *	replay_slub	to replay it on goalloc or on SLUB (bench_replay.c)
  *	replay_footprint  1: the next replays sample memory after every
  *			allocation (for the peak footprint), 0: they only time

@@ -2,7 +2,7 @@
 /*
  * goalloc_bench: replay of a kernel allocation trace on goalloc or SLUB.
  *
- * tools/bench_trace.py compiles an ftrace kmem trace (kmalloc, kfree,
+ * tools/bench/bench_trace.py compiles an ftrace kmem trace (kmalloc, kfree,
  * kmem_cache_alloc, kmem_cache_free and the _node variants) into a stream
  * of operations, deciding there what each event means and counting the
  * lines it skips; see its header for the format and the semantics.  The

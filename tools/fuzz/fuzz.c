@@ -959,10 +959,13 @@ static int fz_m_double_many(struct fz_ctx *c)
 	return 1;
 }
 
-/* Exclusive: no other context runs, so a freed address stays free. */
-static int fz_m_double_malloc(struct fz_ctx *c)
+/*
+ * Free a fresh object of the malloc family of @size twice, with other
+ * frees in between.  Exclusive: no other context runs, so a freed address
+ * stays free.
+ */
+static int fz_malloc_free_twice(struct fz_ctx *c, u32 size)
 {
-	u32 size = fz_rand(c, 3) ? 1 + fz_rand(c, 15) : 16 + fz_rand(c, 4080);
 	struct fz_obj *o = fz_track(c, goalloc_malloc(size, fz_gfp(c)), size,
 				    NULL, -1);
 	void *p;
@@ -974,6 +977,12 @@ static int fz_m_double_malloc(struct fz_ctx *c)
 	fz_free_some(c, fz_rand(c, 9));
 	goalloc_free(p);
 	return 1;
+}
+
+static int fz_m_double_malloc(struct fz_ctx *c)
+{
+	return fz_malloc_free_twice(c, fz_rand(c, 3) ? 1 + fz_rand(c, 15) :
+						       16 + fz_rand(c, 4080));
 }
 
 static int fz_m_never(struct fz_ctx *c)
@@ -1048,6 +1057,39 @@ static bool fz_is_tail_last(struct fz_obj *o)
 	return ((unsigned long)o->p & (FZ_PAGE - 1)) == last;
 }
 
+/*
+ * A pointer that is no object: freed, sized, or resized to @new_size with
+ * @gfp added to the context's flags.
+ */
+static void fz_bad_pointer_to(struct fz_ctx *c, int kind, void *t,
+			      struct goalloc_cache *cache, size_t new_size,
+			      gfp_t gfp)
+{
+	size_t n;
+
+	switch (fz_rand(c, 4)) {
+	case 0:
+		goalloc_free(t);
+		break;
+	case 1:
+		goalloc_cache_free(cache, t);
+		break;
+	case 2:
+		n = goalloc_size(t);
+		fz_want(c, kind, "goalloc_size", t, !n, n);
+		break;
+	default:
+		fz_bad_realloc(c, kind, t, new_size, fz_gfp(c) | gfp);
+		break;
+	}
+}
+
+static void fz_bad_pointer(struct fz_ctx *c, int kind, void *t,
+			   struct goalloc_cache *cache)
+{
+	fz_bad_pointer_to(c, kind, t, cache, 8, 0);
+}
+
 static int fz_m_tail(struct fz_ctx *c)
 {
 	struct goalloc_cache *cache = c->priv[FZ_P_TAIL];
@@ -1055,7 +1097,6 @@ static int fz_m_tail(struct fz_ctx *c)
 	struct fz_obj *o = NULL;
 	int j, ret = 0;
 	void *t;
-	size_t n;
 
 	j = fz_pick(c, FZ_P_TAIL, fz_is_tail_last);
 	if (j >= 0)
@@ -1075,21 +1116,7 @@ static int fz_m_tail(struct fz_ctx *c)
 	/* The span's tail: no object starts here; @o keeps the span. */
 	t = o->p + FZ_TAIL_SIZE;
 	ret = 1;
-	switch (fz_rand(c, 4)) {
-	case 0:
-		goalloc_free(t);
-		break;
-	case 1:
-		goalloc_cache_free(cache, t);
-		break;
-	case 2:
-		n = goalloc_size(t);
-		fz_want(c, FZ_K_TAIL, "goalloc_size", t, !n, n);
-		break;
-	default:
-		fz_bad_realloc(c, FZ_K_TAIL, t, 1, fz_gfp(c) | __GFP_ZERO);
-		break;
-	}
+	fz_bad_pointer_to(c, FZ_K_TAIL, t, cache, 1, __GFP_ZERO);
 	fz_check(c, o, o->size);
 out:
 	for (i = 0; i < got; i++)
@@ -1101,29 +1128,6 @@ static bool fz_interior_ok(struct fz_obj *o)
 {
 	/* Not tiny: inside a tiny block may start another's object. */
 	return o->size >= 2 && (o->cache || o->size >= 16);
-}
-
-/* A pointer that is no object: freed, sized, resized. */
-static void fz_bad_pointer(struct fz_ctx *c, int kind, void *t,
-			   struct goalloc_cache *cache)
-{
-	size_t n;
-
-	switch (fz_rand(c, 4)) {
-	case 0:
-		goalloc_free(t);
-		break;
-	case 1:
-		goalloc_cache_free(cache, t);
-		break;
-	case 2:
-		n = goalloc_size(t);
-		fz_want(c, kind, "goalloc_size", t, !n, n);
-		break;
-	default:
-		fz_bad_realloc(c, kind, t, 8, fz_gfp(c));
-		break;
-	}
 }
 
 static int fz_m_interior(struct fz_ctx *c)
@@ -1164,18 +1168,7 @@ static int fz_m_stack(struct fz_ctx *c)
 /* Exclusive: a large object's pages go back to the heap at its free. */
 static int fz_m_large(struct fz_ctx *c)
 {
-	u32 size = SZ_32K + 1 + fz_rand(c, SZ_256K);
-	struct fz_obj *o = fz_track(c, goalloc_malloc(size, fz_gfp(c)), size,
-				    NULL, -1);
-	void *p;
-
-	if (!o)
-		return 0;
-	p = fz_untrack(c, o);
-	goalloc_free(p);
-	fz_free_some(c, fz_rand(c, 9));
-	goalloc_free(p);
-	return 1;
+	return fz_malloc_free_twice(c, SZ_32K + 1 + fz_rand(c, SZ_256K));
 }
 
 static int fz_m_wrong_cache(struct fz_ctx *c)

@@ -37,12 +37,6 @@ echo "fuzz: fuzz_seconds=$FUZZ_SECONDS wall_seconds=$((end - start)) insmod_stat
 lsmod | grep -q '^goalloc_fuzz' && { rmmod goalloc_fuzz || status=1; }
 rmmod goalloc || status=1
 
-result="ok"
-[ $status -eq 0 ] || result="not ok"
-echo "KTAP version 1"
-echo "1..1"
-echo "    # Subtest: goalloc_fuzz"
-echo "    1..1"
-echo "    $result 1 round"
-echo "$result 1 goalloc_fuzz"
+. ./ktap.sh
+ktap_one goalloc_fuzz round $status
 exit $status

@@ -25,10 +25,5 @@ for d in 50 52 54 56 58 60 62 64 66 68 70 72 74 76 78 80 82 84 86 88 \
 	i=$((i + 1))
 done
 echo "rmmod-race: $i rounds"
-echo "KTAP version 1"
-echo "1..1"
-echo "    KTAP version 1"
-echo "    # Subtest: rmmod_race"
-echo "    1..1"
-echo "    ok 1 rounds"
-echo "ok 1 rmmod_race"
+. ./ktap.sh
+ktap_one rmmod_race rounds 0

@@ -29,11 +29,8 @@ ok=ok
 [ "$freed" -gt 0 ] || ok="not ok"
 rmmod goalloc_ballast
 rmmod goalloc
-echo "KTAP version 1"
-echo "1..1"
-echo "    KTAP version 1"
-echo "    # Subtest: shrinker"
-echo "    1..1"
-echo "    $ok 1 drains"
-echo "$ok 1 shrinker"
-[ "$ok" = ok ]
+. ./ktap.sh
+rc=0
+[ "$ok" = ok ] || rc=1
+ktap_one shrinker drains $rc
+[ $rc -eq 0 ]

@@ -131,12 +131,6 @@ fi
 lsmod | grep -q '^goalloc_torture' && { rmmod goalloc_torture || status=1; }
 rmmod goalloc || status=1
 
-result="ok"
-[ $status -eq 0 ] || result="not ok"
-echo "KTAP version 1"
-echo "1..1"
-echo "    # Subtest: goalloc_torture"
-echo "    1..1"
-echo "    $result 1 round"
-echo "$result 1 goalloc_torture"
+. ./ktap.sh
+ktap_one goalloc_torture round $status
 exit $status

@@ -6,7 +6,7 @@
                     [--insn-workloads "W ..."] [--wall-workloads "W ..."]
                     [--trace-stats STATS.json] [--details DETAILS.json]
 
-Each log is the serial log of one boot of tools/bench/guest.sh, holding
+Each log is the serial log of one boot of tools/guest/bench.sh, holding
 the module's result lines (see tools/bench/bench_main.c):
 
     BENCH workload=W api=A size=S alloc=goalloc|slub round=R ops=N
