@@ -129,6 +129,7 @@
 struct goalloc_cache *goalloc_kmalloc[GOALLOC_NUM_SIZE_CLASSES];
 static_assert(GOALLOC_STATS_CLASSES == GOALLOC_NUM_SIZE_CLASSES);
 DEFINE_PER_CPU(struct goalloc_pcpu_stats, goalloc_stats);
+DEFINE_PER_CPU(struct goalloc_tiny_cpu, goalloc_tiny);
 
 /* Their uses and lock order: see goalloc_internal.h and the top of this file. */
 DEFINE_MUTEX(goalloc_caches_mutex);
@@ -444,22 +445,23 @@ static void cache_flush(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 	memmove(pc->objects + 1, pc->objects + 1 + n, pc->count * sizeof(void *));
 }
 
-static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc);
+static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
+			struct goalloc_tiny_cpu *t);
 
 /*
  * Empty one CPU's part of a cache into the central lists: its tiny block,
  * its array, its span.  The CPU's local lock is held, or the CPU is dead
  * and IRQs are off.
  */
-void goalloc_cache_drain_cpu(struct goalloc_cache *c,
-			     struct goalloc_cpu_cache *pc)
+void goalloc_cache_drain_cpu(struct goalloc_cache *c, int cpu)
 {
+	struct goalloc_cpu_cache *pc = per_cpu_ptr(c->cpu, cpu);
 	struct goalloc_span *s = pc->span;
 	LIST_HEAD(release);
 
 	cache_count(c, DRAIN);
 	if (cache_tiny(c))
-		tiny_retire(c, pc);
+		tiny_retire(c, pc, per_cpu_ptr(&goalloc_tiny, cpu));
 	if (pc->count)
 		cache_flush(c, pc, pc->count);
 	if (s == &goalloc_empty_span)
@@ -478,7 +480,7 @@ static void cache_drain_local(void *arg)
 	unsigned long flags;
 
 	local_lock_irqsave(&c->cpu->lock, flags);
-	goalloc_cache_drain_cpu(c, this_cpu_ptr(c->cpu));
+	goalloc_cache_drain_cpu(c, smp_processor_id());
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 
@@ -826,18 +828,18 @@ static struct goalloc_tiny_block *tiny_meta_of(unsigned long block)
  * its objects are already freed, the block goes back to the tiny cache.
  * Local lock held.
  */
-static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc)
+static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
+			struct goalloc_tiny_cpu *t)
 {
 	long left;
 
-	if (!pc->tiny)
+	if (!t->block)
 		return;
-	left = atomic_long_sub_return((GOALLOC_TINY_BIAS - pc->tiny_carved) <<
-				      GOALLOC_TINY_LIVE_SHIFT,
-				      &pc->tiny_meta->word);
+	left = atomic_long_sub_return((GOALLOC_TINY_BIAS - t->carved) <<
+				      GOALLOC_TINY_LIVE_SHIFT, &t->meta->word);
 	if (!(left >> GOALLOC_TINY_LIVE_SHIFT))
-		cache_push(c, pc, (void *)pc->tiny);
-	pc->tiny = 0;
+		cache_push(c, pc, (void *)t->block);
+	t->block = 0;
 }
 
 /* Go's tiny alignment: by the largest power of two, up to 8, in @size. */
@@ -856,6 +858,7 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 {
 	struct goalloc_cache *c = goalloc_tiny_cache;
 	struct goalloc_cpu_cache *pc;
+	struct goalloc_tiny_cpu *t;
 	unsigned long flags, block;
 	bool dirty = true;
 	unsigned int off;
@@ -864,15 +867,16 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 	goalloc_might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
 	pc = this_cpu_ptr(c->cpu);
-	off = tiny_align(pc->tiny_off, size);
-	if (unlikely(!pc->tiny || off + size > GOALLOC_TINY_SIZE)) {
+	t = this_cpu_ptr(&goalloc_tiny);
+	off = tiny_align(t->off, size);
+	if (unlikely(!t->block || off + size > GOALLOC_TINY_SIZE)) {
 		/*
 		 * Every object carved from the block is free again: carve it
 		 * anew rather than retire it and take another.
 		 */
-		if (pc->tiny &&
-		    atomic_long_read(&pc->tiny_meta->word) >> GOALLOC_TINY_LIVE_SHIFT ==
-		    GOALLOC_TINY_BIAS - pc->tiny_carved)
+		if (t->block &&
+		    atomic_long_read(&t->meta->word) >> GOALLOC_TINY_LIVE_SHIFT ==
+		    GOALLOC_TINY_BIAS - t->carved)
 			goto restart;
 		if (pc->count) {
 			block = (unsigned long)pc->objects[pc->count--];
@@ -884,7 +888,9 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 			} else {
 				block = (unsigned long)cache_refill(c, gfp, flags,
 								    &dirty);
+				/* The CPU may be another one now. */
 				pc = this_cpu_ptr(c->cpu);
+				t = this_cpu_ptr(&goalloc_tiny);
 				if (!block) {
 					local_unlock_irqrestore(&c->cpu->lock,
 								flags);
@@ -893,26 +899,26 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 				cache_count(c, ALLOC_SLOW);
 			}
 		}
-		tiny_retire(c, pc);
-		pc->tiny = block;
-		pc->tiny_meta = tiny_meta_of(block);
+		tiny_retire(c, pc, t);
+		t->block = block;
+		t->meta = tiny_meta_of(block);
 		/* KASAN sees a tiny block as one object: its 16 bytes. */
 		goalloc_kasan_unpoison((void *)block, GOALLOC_TINY_SIZE);
 		obj_unmark(c, (void *)block);
 restart:
-		atomic_long_set(&pc->tiny_meta->word,
+		atomic_long_set(&t->meta->word,
 				GOALLOC_TINY_BIAS << GOALLOC_TINY_LIVE_SHIFT);
-		pc->tiny_meta->starts = 0;
-		pc->tiny_meta->ends = 0;
-		pc->tiny_carved = 0;
+		t->meta->starts = 0;
+		t->meta->ends = 0;
+		t->carved = 0;
 		off = 0;
 	}
-	p = (void *)(pc->tiny + off);
-	pc->tiny_meta->starts |= BIT(off);
-	pc->tiny_meta->ends |= BIT(off + size - 1);
-	pc->tiny_off = off + size;
-	pc->tiny_carved++;
-	pc->tiny_allocs++;
+	p = (void *)(t->block + off);
+	t->meta->starts |= BIT(off);
+	t->meta->ends |= BIT(off + size - 1);
+	t->off = off + size;
+	t->carved++;
+	t->allocs++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (want_init_on_alloc(gfp))
 		memset(p, 0, size);
@@ -973,7 +979,7 @@ static noinline void tiny_free(struct goalloc_span *s, const void *p,
 		}
 		new = (old | bit) - (1L << GOALLOC_TINY_LIVE_SHIFT);
 	} while (!atomic_long_try_cmpxchg(&t->word, &old, new));
-	this_cpu_inc(s->cache->cpu->tiny_frees);
+	this_cpu_inc(goalloc_tiny.frees);
 	if (!(new >> GOALLOC_TINY_LIVE_SHIFT))
 		cache_free_obj(s->cache, (void *)block, ip);
 }

@@ -68,12 +68,6 @@ enum goalloc_event {
  * @count: objects in @objects
  * @span: the span allocated from, or &goalloc_empty_span
  * @ev: event counts on this CPU, ever (&enum goalloc_event)
- * @tiny: the tiny cache only: the block being carved, or 0
- * @tiny_meta: bookkeeping of @tiny
- * @tiny_off: bytes of @tiny carved so far
- * @tiny_carved: objects carved from @tiny
- * @tiny_allocs: tiny objects allocated on this CPU, ever
- * @tiny_frees: tiny objects freed on this CPU, ever
  * @objects: LIFO of freed objects, in @objects[1] to @objects[@count],
  *	the most recent last; @objects[0] stays NULL, so that the top,
  *	@objects[@count], can be read (for the double-free check) unguarded
@@ -83,13 +77,28 @@ struct goalloc_cpu_cache {
 	unsigned int count;
 	struct goalloc_span *span;
 	unsigned long ev[GOALLOC_NR_EVENTS];
-	unsigned long tiny;
-	struct goalloc_tiny_block *tiny_meta;
-	unsigned int tiny_off;
-	unsigned int tiny_carved;
-	unsigned long tiny_allocs;
-	unsigned long tiny_frees;
 	void *objects[];
+};
+
+/**
+ * struct goalloc_tiny_cpu - one CPU's tiny allocator (Go's mcache.tiny)
+ * @block: the block being carved, or 0
+ * @meta: bookkeeping of @block
+ * @off: bytes of @block carved so far (Go's tinyoffset)
+ * @carved: objects carved from @block
+ * @allocs: tiny objects allocated on this CPU, ever
+ * @frees: tiny objects freed on this CPU, ever
+ *
+ * Once per CPU, beside the tiny cache's per-CPU part, under the same
+ * local lock (but @frees, counted with this_cpu_inc()).
+ */
+struct goalloc_tiny_cpu {
+	unsigned long block;
+	struct goalloc_tiny_block *meta;
+	unsigned int off;
+	unsigned int carved;
+	unsigned long allocs;
+	unsigned long frees;
 };
 
 /**
@@ -166,6 +175,7 @@ struct goalloc_pcpu_stats {
 extern struct goalloc_cache *goalloc_kmalloc[GOALLOC_NUM_SIZE_CLASSES];
 #define goalloc_tiny_cache	goalloc_kmalloc[0]
 DECLARE_PER_CPU(struct goalloc_pcpu_stats, goalloc_stats);
+DECLARE_PER_CPU(struct goalloc_tiny_cpu, goalloc_tiny);
 /* Create, destroy, draining every cache; the list of every cache. */
 extern struct mutex goalloc_caches_mutex;
 /*
@@ -439,8 +449,7 @@ static __always_inline void free_hooks(struct goalloc_cache *c, void *obj)
 
 /* goalloc.c: what the files around it call. */
 void goalloc_cache_drain(struct goalloc_cache *c);
-void goalloc_cache_drain_cpu(struct goalloc_cache *c,
-			     struct goalloc_cpu_cache *pc);
+void goalloc_cache_drain_cpu(struct goalloc_cache *c, int cpu);
 bool goalloc_obj_free_now(struct goalloc_cache *c, const void *obj);
 void goalloc_free_at(const void *p, unsigned long ip);
 const char *goalloc_obj_cache_name(const void *p);

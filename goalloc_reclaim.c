@@ -200,7 +200,7 @@ static int goalloc_cpu_dead(unsigned int cpu)
 	mutex_lock(&goalloc_caches_mutex);
 	local_irq_save(flags);
 	list_for_each_entry(c, &goalloc_caches, list)
-		goalloc_cache_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+		goalloc_cache_drain_cpu(c, cpu);
 	local_irq_restore(flags);
 	mutex_unlock(&goalloc_caches_mutex);
 	goalloc_rcu_cpu_dead(cpu);

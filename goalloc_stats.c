@@ -35,9 +35,13 @@ void goalloc_cache_sum(struct goalloc_cache *c, struct goalloc_cache_counts *n)
 
 		for (i = 0; i < GOALLOC_NR_EVENTS; i++)
 			n->ev[i] += READ_ONCE(pc->ev[i]);
-		n->tiny_allocs += READ_ONCE(pc->tiny_allocs);
-		n->tiny_frees += READ_ONCE(pc->tiny_frees);
 		n->cpu_objs += READ_ONCE(pc->count);
+		if (cache_tiny(c)) {
+			struct goalloc_tiny_cpu *t = per_cpu_ptr(&goalloc_tiny, cpu);
+
+			n->tiny_allocs += READ_ONCE(t->allocs);
+			n->tiny_frees += READ_ONCE(t->frees);
+		}
 	}
 	n->allocs = n->ev[GOALLOC_EV_ARRAY_POP] + n->ev[GOALLOC_EV_SPAN_FAST] +
 		    n->ev[GOALLOC_EV_ALLOC_SLOW];
