@@ -494,7 +494,7 @@ void goalloc_cache_drain(struct goalloc_cache *c)
 	central_release_empty(c);
 }
 
-/* ---- Allocation and free ---------------------------------------------- */
+/* ---- Allocation and free, and the cache API's entry points ------------ */
 
 /*
  * The end of a fast-path allocation of a cache that is not a debug cache:
@@ -740,6 +740,34 @@ static void *cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node,
 	return alloc_finish_fast(c, obj, gfp, dirty, req, false);
 }
 
+/* goalloc_cache_alloc() while goalloc_alloc is traced. */
+static noinline void *cache_alloc_traced(struct goalloc_cache *c, gfp_t gfp,
+					 int node, unsigned long ip)
+{
+	void *obj = cache_alloc_node(c, gfp, node, 0);
+
+	trace_goalloc_alloc(ip, obj, c->object_size, c->size, gfp, c->name);
+	return obj;
+}
+
+void *goalloc_cache_alloc(struct goalloc_cache *c, gfp_t gfp)
+{
+	if (trace_goalloc_alloc_enabled())
+		return cache_alloc_traced(c, gfp, NUMA_NO_NODE, _RET_IP_);
+	return cache_alloc(c, gfp, 0, false);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
+
+void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
+{
+	if (goalloc_node_bad(node))
+		return goalloc_bad_node(node, c->name, _RET_IP_);
+	if (trace_goalloc_alloc_enabled())
+		return cache_alloc_traced(c, gfp, node, _RET_IP_);
+	return cache_alloc_node(c, gfp, node, 0);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
+
 /* Push a freed object on this CPU's array, marked.  Local lock held. */
 static __always_inline void cache_push(struct goalloc_cache *c,
 				       struct goalloc_cpu_cache *pc, void *obj)
@@ -813,6 +841,67 @@ static __always_inline void cache_free_obj(struct goalloc_cache *c, void *obj,
 	local_lock_irqsave(&c->cpu->lock, flags);
 	array_push(c, this_cpu_ptr(c->cpu), obj, flags, ip);
 }
+
+/* goalloc_cache_free() of an object not in this CPU's span. */
+static noinline void cache_free_lookup(struct goalloc_cache *c, void *obj,
+				       unsigned long ip)
+{
+	struct goalloc_span *s;
+
+	if (unlikely(!obj))
+		return;
+	lookup_enter();
+	s = goalloc_span_lookup(obj);
+	if (unlikely(!s->nelems))
+		goalloc_report_unowned(obj, s, c, ip);
+	else if (unlikely(s->cache != c))
+		goalloc_report("free to the wrong cache", obj, c, ip);
+	else if (unlikely(!goalloc_span_obj_at(s, obj)))
+		goalloc_report("free of a pointer inside an object", obj, c, ip);
+	else if (unlikely(obj_rcu_pending(s, obj)))
+		goalloc_report_rcu_pending(obj, c, ip);
+	else
+		cache_free_obj(c, obj, ip);
+	lookup_exit();
+}
+
+/*
+ * goalloc_cache_free(): an object of the CPU's own span goes straight on
+ * the array, anything else through the page map first.
+ */
+static __always_inline void cache_free_fast(struct goalloc_cache *c,
+					    void *obj, unsigned long ip)
+{
+	struct goalloc_cpu_cache *pc;
+	unsigned long flags;
+
+	local_lock_irqsave(&c->cpu->lock, flags);
+	pc = this_cpu_ptr(c->cpu);
+	/*
+	 * An object of the CPU's own span needs no page-map lookup: the span
+	 * is the cache's and stays while the CPU holds it.
+	 */
+	if (likely(goalloc_span_obj_start(pc->span, obj)))
+		return array_push(c, pc, obj, flags, ip);
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	cache_free_lookup(c, obj, ip);
+}
+
+/* goalloc_cache_free() while goalloc_free is traced. */
+static noinline void cache_free_traced(struct goalloc_cache *c, void *obj,
+				       unsigned long ip)
+{
+	trace_goalloc_free(ip, obj, c->name);
+	cache_free_fast(c, obj, ip);
+}
+
+void goalloc_cache_free(struct goalloc_cache *c, void *obj)
+{
+	if (trace_goalloc_free_enabled())
+		return cache_free_traced(c, obj, _RET_IP_);
+	cache_free_fast(c, obj, _RET_IP_);
+}
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC);
 
 /* ---- The tiny allocator (Go's tiny blocks) ---------------------------- */
 
@@ -1644,91 +1733,6 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 	cache_struct_free(c);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC);
-
-/* goalloc_cache_alloc() while goalloc_alloc is traced. */
-static noinline void *cache_alloc_traced(struct goalloc_cache *c, gfp_t gfp,
-					 int node, unsigned long ip)
-{
-	void *obj = cache_alloc_node(c, gfp, node, 0);
-
-	trace_goalloc_alloc(ip, obj, c->object_size, c->size, gfp, c->name);
-	return obj;
-}
-
-void *goalloc_cache_alloc(struct goalloc_cache *c, gfp_t gfp)
-{
-	if (trace_goalloc_alloc_enabled())
-		return cache_alloc_traced(c, gfp, NUMA_NO_NODE, _RET_IP_);
-	return cache_alloc(c, gfp, 0, false);
-}
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
-
-void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
-{
-	if (goalloc_node_bad(node))
-		return goalloc_bad_node(node, c->name, _RET_IP_);
-	if (trace_goalloc_alloc_enabled())
-		return cache_alloc_traced(c, gfp, node, _RET_IP_);
-	return cache_alloc_node(c, gfp, node, 0);
-}
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
-
-/* goalloc_cache_free() of an object not in this CPU's span. */
-static noinline void cache_free_lookup(struct goalloc_cache *c, void *obj,
-				       unsigned long ip)
-{
-	struct goalloc_span *s;
-
-	if (unlikely(!obj))
-		return;
-	lookup_enter();
-	s = goalloc_span_lookup(obj);
-	if (unlikely(!s->nelems))
-		goalloc_report_unowned(obj, s, c, ip);
-	else if (unlikely(s->cache != c))
-		goalloc_report("free to the wrong cache", obj, c, ip);
-	else if (unlikely(!goalloc_span_obj_at(s, obj)))
-		goalloc_report("free of a pointer inside an object", obj, c, ip);
-	else if (unlikely(obj_rcu_pending(s, obj)))
-		goalloc_report_rcu_pending(obj, c, ip);
-	else
-		cache_free_obj(c, obj, ip);
-	lookup_exit();
-}
-
-static __always_inline void cache_free_fast(struct goalloc_cache *c,
-					    void *obj, unsigned long ip)
-{
-	struct goalloc_cpu_cache *pc;
-	unsigned long flags;
-
-	local_lock_irqsave(&c->cpu->lock, flags);
-	pc = this_cpu_ptr(c->cpu);
-	/*
-	 * An object of the CPU's own span needs no page-map lookup: the span
-	 * is the cache's and stays while the CPU holds it.
-	 */
-	if (likely(goalloc_span_obj_start(pc->span, obj)))
-		return array_push(c, pc, obj, flags, ip);
-	local_unlock_irqrestore(&c->cpu->lock, flags);
-	cache_free_lookup(c, obj, ip);
-}
-
-/* goalloc_cache_free() while goalloc_free is traced. */
-static noinline void cache_free_traced(struct goalloc_cache *c, void *obj,
-				       unsigned long ip)
-{
-	trace_goalloc_free(ip, obj, c->name);
-	cache_free_fast(c, obj, ip);
-}
-
-void goalloc_cache_free(struct goalloc_cache *c, void *obj)
-{
-	if (trace_goalloc_free_enabled())
-		return cache_free_traced(c, obj, _RET_IP_);
-	cache_free_fast(c, obj, _RET_IP_);
-}
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC);
 
 /* Bulk free, untraced: also how a failed bulk allocation undoes itself. */
 static void cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs,
