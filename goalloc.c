@@ -117,6 +117,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/stackdepot.h>
+#include <linux/workqueue.h>
 
 #include "goalloc_internal.h"
 #define CREATE_TRACE_POINTS
@@ -474,9 +475,26 @@ void goalloc_cache_drain_cpu(struct goalloc_cache *c, int cpu)
 	release_spans(c, &release);
 }
 
-static void cache_drain_local(void *arg)
+/*
+ * Each CPU drains its own part of a cache in a work item bound to it, as
+ * SLUB's flush_all() does: a local lock may not be taken from the IPI of
+ * on_each_cpu() (it sleeps on PREEMPT_RT, and lockdep says so elsewhere
+ * too with PROVE_RAW_LOCK_NESTING).  The workqueue can reclaim, for the
+ * shrinker's drain.  One drain at a time: goalloc_caches_mutex.
+ */
+struct goalloc_drain_cpu {
+	struct work_struct work;
+	struct goalloc_cache *cache;
+};
+
+static DEFINE_PER_CPU(struct goalloc_drain_cpu, goalloc_drain_cpus);
+static struct workqueue_struct *goalloc_drain_wq;
+
+static void cache_drain_workfn(struct work_struct *work)
 {
-	struct goalloc_cache *c = arg;
+	struct goalloc_drain_cpu *d = container_of(work, struct goalloc_drain_cpu,
+						   work);
+	struct goalloc_cache *c = d->cache;
 	unsigned long flags;
 
 	local_lock_irqsave(&c->cpu->lock, flags);
@@ -490,7 +508,23 @@ static void cache_drain_local(void *arg)
  */
 void goalloc_cache_drain(struct goalloc_cache *c)
 {
-	on_each_cpu(cache_drain_local, c, 1);
+	int cpu;
+
+	lockdep_assert_held(&goalloc_caches_mutex);
+	/*
+	 * A CPU that goes offline meanwhile runs its item elsewhere, which
+	 * drains that CPU instead: harmless, and goalloc_cpu_dead(), which
+	 * waits for the mutex, drains the dead one.
+	 */
+	for_each_online_cpu(cpu) {
+		struct goalloc_drain_cpu *d = per_cpu_ptr(&goalloc_drain_cpus, cpu);
+
+		d->cache = c;
+		INIT_WORK(&d->work, cache_drain_workfn);
+		queue_work_on(cpu, goalloc_drain_wq, &d->work);
+	}
+	for_each_online_cpu(cpu)
+		flush_work(&per_cpu_ptr(&goalloc_drain_cpus, cpu)->work);
 	central_release_empty(c);
 }
 
@@ -756,7 +790,7 @@ void *goalloc_cache_alloc(struct goalloc_cache *c, gfp_t gfp)
 		return cache_alloc_traced(c, gfp, NUMA_NO_NODE, _RET_IP_);
 	return cache_alloc(c, gfp, 0, false);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc, GOALLOC_NS);
 
 void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 {
@@ -766,7 +800,7 @@ void *goalloc_cache_alloc_node(struct goalloc_cache *c, gfp_t gfp, int node)
 		return cache_alloc_traced(c, gfp, node, _RET_IP_);
 	return cache_alloc_node(c, gfp, node, 0);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_node, GOALLOC_NS);
 
 /* Push a freed object on this CPU's array, marked.  Local lock held. */
 static __always_inline void cache_push(struct goalloc_cache *c,
@@ -901,7 +935,7 @@ void goalloc_cache_free(struct goalloc_cache *c, void *obj)
 		return cache_free_traced(c, obj, _RET_IP_);
 	cache_free_fast(c, obj, _RET_IP_);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_free, GOALLOC_NS);
 
 /* ---- The tiny allocator (Go's tiny blocks) ---------------------------- */
 
@@ -1219,7 +1253,7 @@ void *goalloc_malloc(size_t size, gfp_t gfp)
 		return malloc_traced(size, gfp, NUMA_NO_NODE, _RET_IP_);
 	return malloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC_NS);
 
 void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
 {
@@ -1229,7 +1263,7 @@ void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
 		return malloc_traced(size, gfp, node, _RET_IP_);
 	return malloc_node(size, gfp, node, _RET_IP_);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_malloc_node, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_malloc_node, GOALLOC_NS);
 
 void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 {
@@ -1246,7 +1280,7 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 				     _RET_IP_);
 	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC_NS);
 
 /*
  * A small object's free that the fast path declined: a pointer inside an
@@ -1319,7 +1353,7 @@ void goalloc_free(const void *p)
 		return malloc_free_traced(p, _RET_IP_);
 	malloc_free_fast(p, _RET_IP_);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_free, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_free, GOALLOC_NS);
 
 /* goalloc_free() on behalf of @ip, untraced: goalloc_rcu.c's batches. */
 void goalloc_free_at(const void *p, unsigned long ip)
@@ -1371,7 +1405,7 @@ bool goalloc_owns(const void *p)
 	return !ZERO_OR_NULL_PTR(p) &&
 	       goalloc_span_lookup(p) != &goalloc_empty_span;
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_owns, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_owns, GOALLOC_NS);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 void goalloc_test_mark(void *obj)
@@ -1381,7 +1415,7 @@ void goalloc_test_mark(void *obj)
 	if (s && s->cache && !cache_debug(s->cache))
 		obj_mark(s->cache, obj);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_test_mark, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_test_mark, GOALLOC_NS);
 #endif
 
 size_t goalloc_size(const void *p)
@@ -1404,7 +1438,7 @@ size_t goalloc_size(const void *p)
 			       p, NULL, _RET_IP_);
 	return size;
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_size, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_size, GOALLOC_NS);
 
 /*
  * goalloc_realloc() within the object (@ks bytes, from obj_size()): the
@@ -1485,7 +1519,7 @@ void *goalloc_realloc(const void *p, size_t new_size, gfp_t gfp)
 	malloc_free_traced(p, _RET_IP_);
 	return q;
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_realloc, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_realloc, GOALLOC_NS);
 
 /* ---- Caches ------------------------------------------------------------ */
 
@@ -1679,7 +1713,7 @@ struct goalloc_cache *goalloc_cache_create(const char *name, unsigned int size,
 	mutex_unlock(&goalloc_caches_mutex);
 	return c;
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_create, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_create, GOALLOC_NS);
 
 /* Live objects of a drained cache, counted over its spans. */
 static unsigned long cache_live(struct goalloc_cache *c)
@@ -1732,7 +1766,7 @@ void goalloc_cache_destroy(struct goalloc_cache *c)
 		rcu_barrier();
 	cache_struct_free(c);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_destroy, GOALLOC_NS);
 
 /* Bulk free, untraced: also how a failed bulk allocation undoes itself. */
 static void cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs,
@@ -1792,7 +1826,7 @@ void goalloc_cache_free_bulk(struct goalloc_cache *c, size_t nr, void **objs)
 			trace_goalloc_free(_RET_IP_, objs[i], c->name);
 	cache_free_bulk(c, nr, objs, _RET_IP_);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_free_bulk, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_free_bulk, GOALLOC_NS);
 
 int goalloc_cache_alloc_bulk(struct goalloc_cache *c, gfp_t gfp, size_t nr,
 			     void **objs)
@@ -1860,7 +1894,7 @@ out:
 					    c->size, gfp, c->name);
 	return (int)nr;
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_bulk, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_alloc_bulk, GOALLOC_NS);
 
 int goalloc_cache_shrink(struct goalloc_cache *c)
 {
@@ -1869,13 +1903,13 @@ int goalloc_cache_shrink(struct goalloc_cache *c)
 	mutex_unlock(&goalloc_caches_mutex);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_shrink, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_shrink, GOALLOC_NS);
 
 unsigned int goalloc_cache_size(struct goalloc_cache *c)
 {
 	return c->object_size;
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_cache_size, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_cache_size, GOALLOC_NS);
 
 static void destroy_builtin_caches(void)
 {
@@ -2032,10 +2066,14 @@ static int __init goalloc_init(void)
 	int ret;
 
 	goalloc_marker_key = get_random_long() | 1;
+	goalloc_drain_wq = alloc_workqueue("goalloc_drain",
+					   WQ_MEM_RECLAIM | WQ_PERCPU, 0);
+	if (!goalloc_drain_wq)
+		return -ENOMEM;
 	goalloc_rcu_init();
 	ret = goalloc_heap_init();
 	if (ret)
-		return ret;
+		goto fail_heap;
 	ret = create_builtin_caches();
 	if (ret)
 		goto fail_caches;
@@ -2052,6 +2090,8 @@ static int __init goalloc_init(void)
 fail_caches:
 	destroy_builtin_caches();
 	goalloc_heap_exit();
+fail_heap:
+	destroy_workqueue(goalloc_drain_wq);
 	return ret;
 }
 
@@ -2071,6 +2111,7 @@ static void __exit goalloc_exit(void)
 	/* span_free_rcu() of caches destroyed before. */
 	rcu_barrier();
 	release_everything();
+	destroy_workqueue(goalloc_drain_wq);
 	rcu_barrier();
 	destroy_builtin_caches();
 	goalloc_heap_exit();

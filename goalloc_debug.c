@@ -331,4 +331,4 @@ unsigned long goalloc_misuse_count(void)
 {
 	return atomic_long_read(&goalloc_misuse);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_misuse_count, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_misuse_count, GOALLOC_NS);

@@ -24,6 +24,7 @@
 #include <goalloc.h>
 
 #include "goalloc_heap.h"
+#include "goalloc_kcompat.h"
 
 /* Per-CPU array capacity: about 64 KiB of objects, 4 to 64 of them. */
 #define GOALLOC_ARRAY_BYTES	65536

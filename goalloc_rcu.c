@@ -234,7 +234,7 @@ static void rcu_batch_start(struct goalloc_rcu_cpu *b)
 
 static void rcu_batch_timer(struct timer_list *t)
 {
-	struct goalloc_rcu_cpu *b = from_timer(b, t, timer);
+	struct goalloc_rcu_cpu *b = timer_container_of(b, t, timer);
 	unsigned long flags;
 
 	spin_lock_irqsave(&b->lock, flags);
@@ -302,7 +302,7 @@ void __goalloc_free_rcu(struct rcu_head *head)
 	spin_unlock(&b->lock);
 	local_irq_restore(flags);
 }
-EXPORT_SYMBOL_NS_GPL(__goalloc_free_rcu, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(__goalloc_free_rcu, GOALLOC_NS);
 
 /*
  * Wait for what each CPU had queued when it was looked at, and no more: a
@@ -327,7 +327,7 @@ void goalloc_rcu_barrier(void)
 			rcu_barrier();
 	}
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_rcu_barrier, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_rcu_barrier, GOALLOC_NS);
 
 /* Set up each CPU's batch: its lock, its timer, its own two blocks. */
 void goalloc_rcu_init(void)

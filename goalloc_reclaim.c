@@ -75,7 +75,7 @@ unsigned long goalloc_reclaim(void)
 	goalloc_drain_all();
 	return goalloc_heap_release(0);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_reclaim, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_reclaim, GOALLOC_NS);
 
 /*
  * The shrinker's drain where it cannot drain itself: give every per-CPU

@@ -108,7 +108,7 @@ void goalloc_read_memstats(struct goalloc_memstats *ms)
 
 	read_memstats(ms, &hs);
 }
-EXPORT_SYMBOL_NS_GPL(goalloc_read_memstats, GOALLOC);
+EXPORT_SYMBOL_NS_GPL(goalloc_read_memstats, GOALLOC_NS);
 
 /* ---- debugfs and module life ------------------------------------------ */
 

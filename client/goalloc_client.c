@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * goalloc_client: a module that uses goalloc the way any other module
- * would, through <goalloc.h> alone, with MODULE_IMPORT_NS(GOALLOC), built
+ * would, through <goalloc.h> alone, with MODULE_IMPORT_NS(GOALLOC_NS), built
  * out of tree against goalloc's Module.symvers (see Kbuild and Makefile
  * here).  It is both an example to copy and a smoke test that runs on
  * every kernel goalloc is built for: make check loads it on Debian's stock
@@ -284,4 +284,4 @@ module_exit(goalloc_client_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("goalloc_client: an example module that allocates with goalloc");
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);

@@ -20,8 +20,8 @@
  * ignored.
  *
  * Symbols are exported in the GOALLOC namespace: a user module says
- * MODULE_IMPORT_NS(GOALLOC) and builds with KBUILD_EXTRA_SYMBOLS pointing
- * at goalloc's Module.symvers.
+ * MODULE_IMPORT_NS(GOALLOC_NS) and builds with KBUILD_EXTRA_SYMBOLS
+ * pointing at goalloc's Module.symvers.
  */
 #ifndef _GOALLOC_H
 #define _GOALLOC_H
@@ -29,6 +29,17 @@
 #include <linux/gfp.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/version.h>
+
+/*
+ * The namespace, as MODULE_IMPORT_NS() takes it on this kernel: a string
+ * since 6.13, a bare word before.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define GOALLOC_NS	"GOALLOC"
+#else
+#define GOALLOC_NS	GOALLOC
+#endif
 
 struct goalloc_cache;
 

@@ -93,7 +93,7 @@
 
 #ifdef MODULE
 #include <linux/module.h>
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);
 #endif
 
 /* Lets a module tell, with #ifdef, that it is built through this header. */

@@ -22,6 +22,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 
+#include "goalloc_kcompat.h"
 #include "goalloc_test.h"
 
 #define GT_XCPU_OBJS	96
@@ -212,7 +213,7 @@ static enum hrtimer_restart gt_hrtimer_fn(struct hrtimer *t)
 
 static void gt_timer_fn(struct timer_list *t)
 {
-	struct gt_irq *x = from_timer(x, t, timer);
+	struct gt_irq *x = timer_container_of(x, t, timer);
 
 	gt_irq_round(x);
 	if (x->rounds++ == GT_IRQ_ROUNDS) {
@@ -285,8 +286,8 @@ static void ctx_hardirq_alloc_free(struct kunit *test)
 	struct goalloc_memstats *base = gt_settled(test);
 	struct gt_irq *x = gt_irq_new(test, true);
 
-	hrtimer_init(&x->hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	x->hrtimer.function = gt_hrtimer_fn;
+	hrtimer_setup(&x->hrtimer, gt_hrtimer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
 	migrate_disable();
 	hrtimer_start(&x->hrtimer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
 	gt_irq_task_side(test, x);

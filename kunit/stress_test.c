@@ -43,6 +43,7 @@
 #include <linux/string.h>
 
 #include <goalloc.h>
+#include "goalloc_kcompat.h"
 #include <goalloc_stamp.h>
 #include "goalloc_test.h"
 
@@ -399,8 +400,8 @@ static int st_worker_fn(void *data)
 
 	w->ran_on = raw_smp_processor_id();
 	if (run->irq) {
-		hrtimer_init(&w->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
-		w->timer.function = st_irq_fn;
+		hrtimer_setup(&w->timer, st_irq_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED_HARD);
 		hrtimer_start(&w->timer, ns_to_ktime(ST_IRQ_PERIOD_US * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL_PINNED_HARD);
 	}

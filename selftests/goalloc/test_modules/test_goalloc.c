@@ -580,4 +580,4 @@ module_exit(test_goalloc_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("goalloc's kselftest module: in-kernel checks, and goalloc driven from user space");
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);

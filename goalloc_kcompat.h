@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel interfaces goalloc uses that changed between the kernels it
+ * supports (6.1, 6.12, 7.3), in one place: each is spelled here as the
+ * newest of them spells it, and defined for the older ones.  The module,
+ * its KUnit suites and its test modules include this instead of testing
+ * kernel versions themselves.  (The namespace goalloc exports into,
+ * GOALLOC_NS, is in include/goalloc.h: its users need it too.)
+ */
+#ifndef _GOALLOC_KCOMPAT_H
+#define _GOALLOC_KCOMPAT_H
+
+#include <linux/hrtimer.h>
+#include <linux/timer.h>
+#include <linux/version.h>
+#include <linux/workqueue.h>
+
+/*
+ * 7.x wants every per-CPU workqueue to say so (WQ_PERCPU, an enumerator:
+ * Kbuild looks for it in the headers and defines GOALLOC_HAVE_WQ_PERCPU).
+ */
+#ifndef GOALLOC_HAVE_WQ_PERCPU
+#define WQ_PERCPU	0
+#endif
+
+/* 6.16 renamed from_timer() timer_container_of(). */
+#ifndef timer_container_of
+#define timer_container_of(var, t, field)	from_timer(var, t, field)
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+/* 6.13's hrtimer_setup(): hrtimer_init() and the callback in one call. */
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+#endif /* _GOALLOC_KCOMPAT_H */
