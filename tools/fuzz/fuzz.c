@@ -78,6 +78,7 @@
 #include <linux/vmalloc.h>
 
 #include <goalloc.h>
+#include <goalloc_round.h>
 #include <goalloc_stamp.h>
 
 MODULE_IMPORT_NS(GOALLOC);
@@ -251,7 +252,6 @@ static atomic_t fz_active, fz_excl, fz_running;
 static atomic_long_t fz_divergences;
 static bool fz_stop;
 static struct dentry *fz_debugfs;
-static const char *fz_result = "NONE";
 
 static u32 fz_rand(struct fz_ctx *c, u32 n)
 {
@@ -1576,8 +1576,7 @@ static enum hrtimer_restart fz_hardirq_fn(struct hrtimer *t)
 	if (READ_ONCE(fz_stop))
 		return HRTIMER_NORESTART;
 	fz_irq_steps(c);
-	hrtimer_forward_now(t, ns_to_ktime((u64)irq_period_us * NSEC_PER_USEC));
-	return HRTIMER_RESTART;
+	return goalloc_round_hrtimer_again(t, irq_period_us);
 }
 
 static void fz_softirq_fn(struct timer_list *t)
@@ -1598,12 +1597,10 @@ static int fz_kthread_fn(void *arg)
 	bool excl;
 	int kind;
 
-	if (irq) {
-		hrtimer_start(&fz_ctx_of(c->cpu, FZ_HARDIRQ)->hrt,
-			      ns_to_ktime((u64)irq_period_us * NSEC_PER_USEC),
-			      HRTIMER_MODE_REL_HARD);
-		mod_timer(&fz_ctx_of(c->cpu, FZ_SOFTIRQ)->tl, jiffies + 1);
-	}
+	if (irq)
+		goalloc_round_timers_start(&fz_ctx_of(c->cpu, FZ_HARDIRQ)->hrt,
+					   irq_period_us,
+					   &fz_ctx_of(c->cpu, FZ_SOFTIRQ)->tl);
 	for (i = 0; (!ops || i < ops) && !kthread_should_stop() &&
 	     !READ_ONCE(fz_stop) && time_before(jiffies, end); i++) {
 		kind = fz_decide(c, &excl);
@@ -1771,10 +1768,10 @@ static int fz_setup(void)
 					return -ENOMEM;
 			}
 		}
-		hrtimer_init(&fz_ctx_of(cpu, FZ_HARDIRQ)->hrt, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_HARD);
-		fz_ctx_of(cpu, FZ_HARDIRQ)->hrt.function = fz_hardirq_fn;
-		timer_setup(&fz_ctx_of(cpu, FZ_SOFTIRQ)->tl, fz_softirq_fn, 0);
+		goalloc_round_timers_init(&fz_ctx_of(cpu, FZ_HARDIRQ)->hrt,
+					  fz_hardirq_fn,
+					  &fz_ctx_of(cpu, FZ_SOFTIRQ)->tl,
+					  fz_softirq_fn);
 	}
 	return 0;
 }
@@ -1854,9 +1851,7 @@ static int fz_run(void)
 	pr_info("seed %llu: insmod goalloc_fuzz.ko seed=%llu seconds=%u ops=%lu threads=%u misuse=%u kinds=%#lx irq=%d phase_ms=%u\n",
 		fz_seed, fz_seed, seconds, ops, threads, misuse, kinds, irq,
 		phase_ms);
-	goalloc_rcu_barrier();
-	goalloc_reclaim();
-	goalloc_read_memstats(ms0);
+	goalloc_round_settle(ms0);
 	fz_misuse0 = goalloc_misuse_count();
 	atomic_long_set(&fz_divergences, 0);
 	WRITE_ONCE(fz_stop, false);
@@ -1871,19 +1866,13 @@ static int fz_run(void)
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		struct fz_ctx *c = fz_ctx_of(cpu, FZ_KTHREAD);
-		struct task_struct *tsk;
 
 		if (threads && nthreads >= threads)
 			break;
-		tsk = kthread_create(fz_kthread_fn, c, "goalloc_fz/%d", cpu);
-		if (IS_ERR(tsk))
-			continue;
-		kthread_bind(tsk, cpu);
-		get_task_struct(tsk);
-		c->task = tsk;
-		atomic_inc(&fz_running);
-		nthreads++;
-		wake_up_process(tsk);
+		c->task = goalloc_round_kthread(fz_kthread_fn, c, "goalloc_fz",
+						cpu, &fz_running);
+		if (c->task)
+			nthreads++;
 	}
 	cpus_read_unlock();
 
@@ -1902,19 +1891,11 @@ static int fz_run(void)
 	}
 
 	WRITE_ONCE(fz_stop, true);
-	for_each_possible_cpu(cpu) {
-		struct fz_ctx *c = fz_ctx_of(cpu, FZ_KTHREAD);
-
-		if (!c->task)
-			continue;
-		kthread_stop(c->task);
-		put_task_struct(c->task);
-		c->task = NULL;
-	}
-	for_each_possible_cpu(cpu) {
-		hrtimer_cancel(&fz_ctx_of(cpu, FZ_HARDIRQ)->hrt);
-		timer_shutdown_sync(&fz_ctx_of(cpu, FZ_SOFTIRQ)->tl);
-	}
+	for_each_possible_cpu(cpu)
+		goalloc_round_kthread_stop(&fz_ctx_of(cpu, FZ_KTHREAD)->task);
+	for_each_possible_cpu(cpu)
+		goalloc_round_timers_stop(&fz_ctx_of(cpu, FZ_HARDIRQ)->hrt,
+					  &fz_ctx_of(cpu, FZ_SOFTIRQ)->tl);
 	fz_free_all();
 	fz_check_count("the end");
 
@@ -1936,9 +1917,7 @@ out:
 	injected = fz_ctxs ? fz_injected(all_kinds) : 0;
 	goalloc_rcu_barrier();
 	fz_teardown();
-	goalloc_rcu_barrier();
-	goalloc_reclaim();
-	goalloc_read_memstats(ms1);
+	goalloc_round_settle(ms1);
 	if (!ret && goalloc_misuse_count() - fz_misuse0 != injected)
 		fz_diverge(NULL, "misuse count",
 			   "after destroying the caches goalloc reported %lu misuse, the fuzzer injected %llu",
@@ -1961,20 +1940,12 @@ out:
 	if (ret)
 		pr_err("setup failed: %d\n", ret);
 	pass = !ret && !div && nthreads && allops && (!irq || irqops);
-	pr_info("%s\n", pass ? "PASS" : "FAIL");
-	ret = pass ? 0 : -EIO;
+	ret = goalloc_round_verdict(pass);
 out_free:
 	kfree(ms0);
 	kfree(ms1);
 	return ret;
 }
-
-static int fz_result_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "%s\n", fz_result);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(fz_result);
 
 /*
  * The module loads whatever the round found: busybox insmod retries a
@@ -1987,9 +1958,8 @@ static int __init fz_init(void)
 	for (i = 0; i < FZ_NPOOLS; i++)
 		spin_lock_init(&fz_pools[i].lock);
 	if (seconds)
-		fz_result = fz_run() ? "FAIL" : "PASS";
-	fz_debugfs = debugfs_create_dir("goalloc_fuzz", NULL);
-	debugfs_create_file("result", 0444, fz_debugfs, NULL, &fz_result_fops);
+		goalloc_round_result = fz_run() ? "FAIL" : "PASS";
+	fz_debugfs = goalloc_round_debugfs("goalloc_fuzz");
 	return 0;
 }
 

@@ -17,8 +17,10 @@
  * loaded, 4 when debugfs may not be read (not root), 5 when the caches
  * file is not in the format this program knows.
  */
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,27 +74,36 @@ struct kv_table {
 enum sort_key {
 	SORT_ACTIVE, SORT_OBJS, SORT_USE, SORT_SIZE, SORT_SPANS,
 	SORT_PERSPAN, SORT_PAGES, SORT_PARTIAL, SORT_CPU, SORT_CACHESIZE,
-	SORT_NAME,
+	SORT_NAME, SORT_NKEYS
 };
 
-/* The -s keys, in the order of the table's columns. */
+/* The column a numeric key sorts by, in struct cache_row. */
+#define ROW_FIELD(f)	offsetof(struct cache_row, f)
+
+/*
+ * The -s keys, in the order of the table's columns and of enum sort_key,
+ * each with the field it sorts by; USE (a double) and NAME (ascending)
+ * have none and are compared apart.
+ */
 static const struct {
 	const char *name;
-	enum sort_key key;
+	size_t field;
 	const char *help;
 } sort_keys[] = {
-	{ "active", SORT_ACTIVE, "objects in use (ACTIVE)" },
-	{ "objs", SORT_OBJS, "object slots in the cache's spans (OBJS)" },
-	{ "use", SORT_USE, "ACTIVE as a percentage of OBJS (USE)" },
-	{ "size", SORT_SIZE, "object size (OBJ SIZE)" },
-	{ "spans", SORT_SPANS, "spans (SPANS)" },
-	{ "perspan", SORT_PERSPAN, "objects per span (OBJ/SPAN)" },
-	{ "pages", SORT_PAGES, "kernel pages per span (PAGES/SPAN)" },
-	{ "partial", SORT_PARTIAL, "partially used spans (PARTIAL)" },
-	{ "cpu", SORT_CPU, "free objects held by CPUs (CPU)" },
-	{ "cachesize", SORT_CACHESIZE, "memory in the spans (CACHE SIZE)" },
-	{ "name", SORT_NAME, "cache name, ascending (NAME)" },
+	{ "active", ROW_FIELD(active), "objects in use (ACTIVE)" },
+	{ "objs", ROW_FIELD(objs), "object slots in the cache's spans (OBJS)" },
+	{ "use", 0, "ACTIVE as a percentage of OBJS (USE)" },
+	{ "size", ROW_FIELD(size), "object size (OBJ SIZE)" },
+	{ "spans", ROW_FIELD(spans), "spans (SPANS)" },
+	{ "perspan", ROW_FIELD(perspan), "objects per span (OBJ/SPAN)" },
+	{ "pages", ROW_FIELD(pages), "kernel pages per span (PAGES/SPAN)" },
+	{ "partial", ROW_FIELD(partial), "partially used spans (PARTIAL)" },
+	{ "cpu", ROW_FIELD(cpu), "free objects held by CPUs (CPU)" },
+	{ "cachesize", ROW_FIELD(bytes), "memory in the spans (CACHE SIZE)" },
+	{ "name", 0, "cache name, ascending (NAME)" },
 };
+
+static_assert(ARRAY_SIZE(sort_keys) == SORT_NKEYS, "a -s key per sort_key");
 
 static const char *prog = "goallocstat";
 static enum sort_key sort_by = SORT_OBJS;
@@ -273,42 +284,14 @@ static int cmp_ull(unsigned long long a, unsigned long long b)
 static int cmp_rows(const void *pa, const void *pb)
 {
 	const struct cache_row *a = pa, *b = pb;
+	size_t f = sort_keys[sort_by].field;
 	int c = 0;
 
-	switch (sort_by) {
-	case SORT_ACTIVE:
-		c = cmp_ull(a->active, b->active);
-		break;
-	case SORT_OBJS:
-		c = cmp_ull(a->objs, b->objs);
-		break;
-	case SORT_USE:
+	if (sort_by == SORT_USE)
 		c = a->use < b->use ? 1 : a->use > b->use ? -1 : 0;
-		break;
-	case SORT_SIZE:
-		c = cmp_ull(a->size, b->size);
-		break;
-	case SORT_SPANS:
-		c = cmp_ull(a->spans, b->spans);
-		break;
-	case SORT_PERSPAN:
-		c = cmp_ull(a->perspan, b->perspan);
-		break;
-	case SORT_PAGES:
-		c = cmp_ull(a->pages, b->pages);
-		break;
-	case SORT_PARTIAL:
-		c = cmp_ull(a->partial, b->partial);
-		break;
-	case SORT_CPU:
-		c = cmp_ull(a->cpu, b->cpu);
-		break;
-	case SORT_CACHESIZE:
-		c = cmp_ull(a->bytes, b->bytes);
-		break;
-	case SORT_NAME:
-		break;
-	}
+	else if (sort_by != SORT_NAME)
+		c = cmp_ull(*(const unsigned long long *)((const char *)a + f),
+			    *(const unsigned long long *)((const char *)b + f));
 	/* Ties, and the name sort: by name, ascending. */
 	return c ? c : strcmp(a->name, b->name);
 }
@@ -418,7 +401,7 @@ static int parse_sort_key(const char *s)
 
 	for (i = 0; i < ARRAY_SIZE(sort_keys); i++) {
 		if (!strcasecmp(s, sort_keys[i].name)) {
-			sort_by = sort_keys[i].key;
+			sort_by = (enum sort_key)i;
 			return 0;
 		}
 	}

@@ -76,6 +76,7 @@
 #include <linux/vmalloc.h>
 
 #include <goalloc.h>
+#include <goalloc_round.h>
 #include <goalloc_stamp.h>
 
 MODULE_IMPORT_NS(GOALLOC);
@@ -181,7 +182,6 @@ static struct tt_ctx *tt_ctxs;		/* TT_NTYPES per possible CPU */
 static bool tt_stopping;
 static atomic_t tt_running;
 static struct dentry *tt_debugfs;
-static const char *tt_result = "NONE";	/* PASS, FAIL or NONE (no round) */
 
 static u32 tt_rand(struct tt_ctx *c, u32 n)
 {
@@ -434,6 +434,14 @@ static void tt_unkeep(struct tt_ctx *c, unsigned int i, struct tt_obj *o)
 	c->local_bytes -= o->size;
 }
 
+/* Free @n checked plain-cache objects in one bulk free. */
+static void tt_bulk_release(struct tt_ctx *c, void **objs, size_t n)
+{
+	c->st.frees += n;
+	c->st.ops += n;
+	goalloc_cache_free_bulk(tt_cache, n, objs);
+}
+
 /* Allocate a batch from the plain cache; keep a few, free the rest in bulk. */
 static void tt_bulk_alloc(struct tt_ctx *c)
 {
@@ -462,9 +470,7 @@ static void tt_bulk_alloc(struct tt_ctx *c)
 			objs[nfree++] = o.p;
 		}
 	}
-	c->st.frees += nfree;
-	c->st.ops += nfree;
-	goalloc_cache_free_bulk(tt_cache, nfree, objs);
+	tt_bulk_release(c, objs, nfree);
 }
 
 /* Free the plain-cache objects among the first few held, in bulk. */
@@ -484,9 +490,7 @@ static void tt_bulk_free(struct tt_ctx *c)
 		tt_check(c, &o, o.size);
 		objs[n++] = o.p;
 	}
-	c->st.frees += n;
-	c->st.ops += n;
-	goalloc_cache_free_bulk(tt_cache, n, objs);
+	tt_bulk_release(c, objs, n);
 }
 
 /* One random step of a context's life. */
@@ -564,8 +568,7 @@ static enum hrtimer_restart tt_hardirq_fn(struct hrtimer *t)
 		return HRTIMER_NORESTART;
 	for (i = 0; i < irq_steps; i++)
 		tt_step(c);
-	hrtimer_forward_now(t, ns_to_ktime((u64)irq_period_us * NSEC_PER_USEC));
-	return HRTIMER_RESTART;
+	return goalloc_round_hrtimer_again(t, irq_period_us);
 }
 
 static void tt_softirq_fn(struct timer_list *t)
@@ -596,12 +599,10 @@ static int tt_kthread_fn(void *arg)
 		current->make_it_fail = 1;
 #endif
 	/* The timers start on this CPU; hotplug may move them later. */
-	if (hardirq)
-		hrtimer_start(&tt_ctx_of(c->cpu, TT_HARDIRQ)->hrt,
-			      ns_to_ktime((u64)irq_period_us * NSEC_PER_USEC),
-			      HRTIMER_MODE_REL_HARD);
-	if (softirq)
-		mod_timer(&tt_ctx_of(c->cpu, TT_SOFTIRQ)->tl, jiffies + 1);
+	goalloc_round_timers_start(hardirq ? &tt_ctx_of(c->cpu, TT_HARDIRQ)->hrt :
+				   NULL, irq_period_us,
+				   softirq ? &tt_ctx_of(c->cpu, TT_SOFTIRQ)->tl :
+				   NULL);
 	for (i = 0; i < max_ops && !kthread_should_stop() &&
 	     time_before(jiffies, end); i++) {
 		tt_step(c);
@@ -655,10 +656,10 @@ static int tt_setup(void)
 				return -ENOMEM;
 			prandom_seed_state(&c->rnd, get_random_u64());
 		}
-		hrtimer_init(&tt_ctx_of(cpu, TT_HARDIRQ)->hrt, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_HARD);
-		tt_ctx_of(cpu, TT_HARDIRQ)->hrt.function = tt_hardirq_fn;
-		timer_setup(&tt_ctx_of(cpu, TT_SOFTIRQ)->tl, tt_softirq_fn, 0);
+		goalloc_round_timers_init(&tt_ctx_of(cpu, TT_HARDIRQ)->hrt,
+					  tt_hardirq_fn,
+					  &tt_ctx_of(cpu, TT_SOFTIRQ)->tl,
+					  tt_softirq_fn);
 	}
 	return 0;
 }
@@ -684,6 +685,17 @@ static void tt_teardown(void)
 	tt_ctor_cache = NULL;
 }
 
+/* Add every counter of @src to @dst's (struct tt_stats is all u64). */
+static void tt_stats_add(struct tt_stats *dst, const struct tt_stats *src)
+{
+	u64 *d = (u64 *)dst;
+	const u64 *s = (const u64 *)src;
+	size_t k;
+
+	for (k = 0; k < sizeof(*dst) / sizeof(u64); k++)
+		d[k] += s[k];
+}
+
 static int tt_run(void)
 {
 	struct goalloc_memstats *ms0, *ms1;
@@ -700,9 +712,7 @@ static int tt_run(void)
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	goalloc_rcu_barrier();
-	goalloc_reclaim();
-	goalloc_read_memstats(ms0);
+	goalloc_round_settle(ms0);
 	misuse0 = goalloc_misuse_count();
 
 	ret = tt_setup();
@@ -713,17 +723,11 @@ static int tt_run(void)
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		struct tt_ctx *c = tt_ctx_of(cpu, TT_KTHREAD);
-		struct task_struct *tsk;
 
-		tsk = kthread_create(tt_kthread_fn, c, "goalloc_tt/%d", cpu);
-		if (IS_ERR(tsk))
-			continue;
-		kthread_bind(tsk, cpu);
-		get_task_struct(tsk);
-		c->task = tsk;
-		atomic_inc(&tt_running);
-		nthreads++;
-		wake_up_process(tsk);
+		c->task = goalloc_round_kthread(tt_kthread_fn, c, "goalloc_tt",
+						cpu, &tt_running);
+		if (c->task)
+			nthreads++;
 	}
 	cpus_read_unlock();
 	pr_info("start cpus=%u duration=%us hardirq=%d softirq=%d irq_period_us=%u max_size=%u fail_inject=%d\n",
@@ -742,49 +746,28 @@ static int tt_run(void)
 	}
 
 	WRITE_ONCE(tt_stopping, true);
-	for_each_possible_cpu(cpu) {
-		struct tt_ctx *c = tt_ctx_of(cpu, TT_KTHREAD);
-
-		if (!c->task)
-			continue;
-		kthread_stop(c->task);
-		put_task_struct(c->task);
-		c->task = NULL;
-	}
-	for_each_possible_cpu(cpu) {
-		hrtimer_cancel(&tt_ctx_of(cpu, TT_HARDIRQ)->hrt);
-		timer_shutdown_sync(&tt_ctx_of(cpu, TT_SOFTIRQ)->tl);
-	}
+	for_each_possible_cpu(cpu)
+		goalloc_round_kthread_stop(&tt_ctx_of(cpu, TT_KTHREAD)->task);
+	for_each_possible_cpu(cpu)
+		goalloc_round_timers_stop(&tt_ctx_of(cpu, TT_HARDIRQ)->hrt,
+					  &tt_ctx_of(cpu, TT_SOFTIRQ)->tl);
 	/* Kthreads never started free nothing themselves. */
 	for_each_possible_cpu(cpu)
 		for (t = 0; t < TT_NTYPES; t++)
 			tt_free_local(tt_ctx_of(cpu, t));
 	tt_drain_pools(tt_ctx_of(raw_smp_processor_id(), TT_KTHREAD));
 
-	for_each_possible_cpu(cpu) {
-		for (t = 0; t < TT_NTYPES; t++) {
-			struct tt_stats *s = &tt_ctx_of(cpu, t)->st;
-			u64 *dst = (u64 *)&sum[t], *src = (u64 *)s;
-			size_t k;
-
-			for (k = 0; k < sizeof(*s) / sizeof(u64); k++)
-				dst[k] += src[k];
-		}
-	}
-	for (t = 0; t < TT_NTYPES; t++) {
-		u64 *dst = (u64 *)&all, *src = (u64 *)&sum[t];
-		size_t k;
-
-		for (k = 0; k < sizeof(all) / sizeof(u64); k++)
-			dst[k] += src[k];
-	}
+	for_each_possible_cpu(cpu)
+		for (t = 0; t < TT_NTYPES; t++)
+			tt_stats_add(&sum[t], &tt_ctx_of(cpu, t)->st);
+	for (t = 0; t < TT_NTYPES; t++)
+		tt_stats_add(&all, &sum[t]);
 
 out:
 	/* Objects freed through RCU must be gone before their caches. */
 	goalloc_rcu_barrier();
 	tt_teardown();
-	goalloc_reclaim();
-	goalloc_read_memstats(ms1);
+	goalloc_round_settle(ms1);
 	left_objs = (s64)(ms1->heap_objects - ms0->heap_objects);
 	left_bytes = (s64)(ms1->heap_alloc - ms0->heap_alloc);
 	misuse0 = goalloc_misuse_count() - misuse0;
@@ -806,8 +789,7 @@ out:
 	       (!softirq || sum[TT_SOFTIRQ].ops);
 	if (ret)
 		pr_err("setup failed: %d\n", ret);
-	pr_info("%s\n", pass ? "PASS" : "FAIL");
-	ret = pass ? 0 : -EIO;
+	ret = goalloc_round_verdict(pass);
 out_free:
 	kfree(ms0);
 	kfree(ms1);
@@ -869,13 +851,6 @@ static const struct file_operations tt_pressure_fops = {
 	.llseek = noop_llseek,
 };
 
-static int tt_result_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "%s\n", tt_result);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(tt_result);
-
 /*
  * The module loads whatever the round found: busybox insmod retries a
  * failed finit_module() with init_module(), which would run it twice.
@@ -887,10 +862,8 @@ static int __init tt_init(void)
 	for (i = 0; i < TT_NPOOLS; i++)
 		spin_lock_init(&tt_pools[i].lock);
 	if (duration)
-		tt_result = tt_run() ? "FAIL" : "PASS";
-	tt_debugfs = debugfs_create_dir("goalloc_torture", NULL);
-	debugfs_create_file("result", 0444, tt_debugfs, NULL,
-			    &tt_result_fops);
+		goalloc_round_result = tt_run() ? "FAIL" : "PASS";
+	tt_debugfs = goalloc_round_debugfs("goalloc_torture");
 	debugfs_create_file("pressure", 0200, tt_debugfs, NULL,
 			    &tt_pressure_fops);
 	return 0;
