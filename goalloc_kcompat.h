@@ -17,9 +17,10 @@
 
 /*
  * 7.x wants every per-CPU workqueue to say so (WQ_PERCPU, an enumerator:
- * Kbuild looks for it in the headers and defines GOALLOC_HAVE_WQ_PERCPU).
+ * goalloc's Kbuild looks for it in the headers, and defines
+ * GOALLOC_NO_WQ_PERCPU where it is missing).
  */
-#ifndef GOALLOC_HAVE_WQ_PERCPU
+#ifdef GOALLOC_NO_WQ_PERCPU
 #define WQ_PERCPU	0
 #endif
 

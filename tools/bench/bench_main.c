@@ -393,4 +393,4 @@ module_init(bench_init);
 module_exit(bench_exit);
 MODULE_DESCRIPTION("goalloc against SLUB: benchmarks and trace replay");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);

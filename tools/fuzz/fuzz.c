@@ -81,7 +81,7 @@
 #include <goalloc_round.h>
 #include <goalloc_stamp.h>
 
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);
 
 /* The misuse kinds; bit k of the kinds parameter enables kind k. */
 enum fz_kind {
@@ -1581,7 +1581,7 @@ static enum hrtimer_restart fz_hardirq_fn(struct hrtimer *t)
 
 static void fz_softirq_fn(struct timer_list *t)
 {
-	struct fz_ctx *c = from_timer(c, t, tl);
+	struct fz_ctx *c = timer_container_of(c, t, tl);
 
 	if (READ_ONCE(fz_stop))
 		return;

@@ -27,6 +27,8 @@
 #include <linux/timer.h>
 
 #include <goalloc.h>
+/* goalloc's one place for kernel interfaces that changed (hrtimer_setup()). */
+#include <goalloc_kcompat.h>
 
 /* The two timers of one CPU, each callback given to it. */
 static inline void goalloc_round_timers_init(struct hrtimer *hrt,
@@ -34,8 +36,7 @@ static inline void goalloc_round_timers_init(struct hrtimer *hrt,
 					     struct timer_list *tl,
 					     void (*sfn)(struct timer_list *))
 {
-	hrtimer_init(hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	hrt->function = hfn;
+	hrtimer_setup(hrt, hfn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	timer_setup(tl, sfn, 0);
 }
 

@@ -93,4 +93,4 @@ module_exit(ballast_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("goalloc_ballast: allocate and free a few MiB of goalloc");
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);

@@ -202,4 +202,4 @@ module_exit(churn_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("goalloc_churn: tiny objects across CPUs and debug spans, for kmemleak");
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);

@@ -62,4 +62,4 @@ module_exit(leak_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("goalloc_leak: forgotten goalloc objects for kmemleak");
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);

@@ -79,7 +79,7 @@
 #include <goalloc_round.h>
 #include <goalloc_stamp.h>
 
-MODULE_IMPORT_NS(GOALLOC);
+MODULE_IMPORT_NS(GOALLOC_NS);
 
 static unsigned int duration = 10;
 module_param(duration, uint, 0444);
@@ -573,7 +573,7 @@ static enum hrtimer_restart tt_hardirq_fn(struct hrtimer *t)
 
 static void tt_softirq_fn(struct timer_list *t)
 {
-	struct tt_ctx *c = from_timer(c, t, tl);
+	struct tt_ctx *c = timer_container_of(c, t, tl);
 	unsigned int i;
 
 	if (READ_ONCE(tt_stopping))
