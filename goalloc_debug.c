@@ -32,6 +32,14 @@ static atomic_long_t goalloc_misuse;
 #include <kunit/resource.h>
 #include <kunit/test-bug.h>
 
+/* The running KUnit test's resource @name, or NULL: see the users below. */
+static struct kunit_resource *goalloc_kunit_resource(const char *name)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	return test ? kunit_find_named_resource(test, name) : NULL;
+}
+
 /*
  * Count a report in the running KUnit test's "goalloc_errors" resource, as
  * SLUB counts its own in "slab_errors", so that a test can expect exactly
@@ -39,12 +47,8 @@ static atomic_long_t goalloc_misuse;
  */
 static void goalloc_kunit_count(void)
 {
-	struct kunit *test = kunit_get_current_test();
-	struct kunit_resource *r;
+	struct kunit_resource *r = goalloc_kunit_resource("goalloc_errors");
 
-	if (!test)
-		return;
-	r = kunit_find_named_resource(test, "goalloc_errors");
 	if (!r)
 		return;
 	(*(int *)r->data)++;
@@ -59,12 +63,8 @@ static void goalloc_kunit_count(void)
 #define GOALLOC_REPORT_LEN	96
 static void goalloc_kunit_note(const char *what)
 {
-	struct kunit *test = kunit_get_current_test();
-	struct kunit_resource *r;
+	struct kunit_resource *r = goalloc_kunit_resource("goalloc_last_report");
 
-	if (!test)
-		return;
-	r = kunit_find_named_resource(test, "goalloc_last_report");
 	if (!r)
 		return;
 	strscpy(r->data, what, GOALLOC_REPORT_LEN);

@@ -65,8 +65,10 @@ static void cache_every_size_class(struct kunit *test)
 			goalloc_stamp(objs[i], size, (u64)c << 16 | i);
 		}
 		for (i = 0; i < n; i++) {
-			KUNIT_EXPECT_TRUE_MSG(test, goalloc_stamped(objs[i], size,
-							       (u64)c << 16 | i),
+			bool intact = goalloc_stamped(objs[i], size,
+						      (u64)c << 16 | i);
+
+			KUNIT_EXPECT_TRUE_MSG(test, intact,
 					      "size %u #%u overwritten", size, i);
 			KUNIT_EXPECT_EQ(test, goalloc_size(objs[i]), (size_t)size);
 			goalloc_cache_free(cache, objs[i]);
