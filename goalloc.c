@@ -85,7 +85,8 @@
  *
  * Lock order:
  *   goalloc_caches_mutex (create, destroy, drains of every cache, debugfs)
- *     cache->cpu->lock (local_lock: IRQs off on this CPU)
+ *     cache->cpu->lock (local_lock: IRQs off on this CPU; on PREEMPT_RT
+ *       a per-CPU lock that sleeps, as spinlocks do there, IRQs left on)
  *       cache->central.lock (spinlock, IRQ-safe)
  *       heap_lock (goalloc_heap.c, IRQ-safe, innermost: nothing is taken
  *         under it, nor is the page allocator or kmalloc called; spans go
@@ -451,8 +452,8 @@ static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 
 /*
  * Empty one CPU's part of a cache into the central lists: its tiny block,
- * its array, its span.  The CPU's local lock is held, or the CPU is dead
- * and IRQs are off.
+ * its array, its span.  The cache's local lock is held: the CPU's own, or
+ * if the CPU is dead, the current CPU's (goalloc_cpu_dead()).
  */
 void goalloc_cache_drain_cpu(struct goalloc_cache *c, int cpu)
 {

@@ -291,16 +291,18 @@ void __goalloc_free_rcu(struct rcu_head *head)
 	rcu_read_unlock();
 	if (!obj)
 		return;
-	local_irq_save(flags);
-	b = this_cpu_ptr(&goalloc_rcu);
-	spin_lock(&b->lock);
+	/*
+	 * This CPU's batch, or another's if the caller migrates before the
+	 * lock is taken (PREEMPT_RT): harmless, the lock guards the batch.
+	 */
+	b = raw_cpu_ptr(&goalloc_rcu);
+	spin_lock_irqsave(&b->lock, flags);
 	rcu_batch_add(b, obj, head);
 	if (++b->npending >= GOALLOC_RCU_BATCH)
 		rcu_batch_start(b);
 	else if (!timer_pending(&b->timer))
 		mod_timer(&b->timer, jiffies + GOALLOC_RCU_DELAY);
-	spin_unlock(&b->lock);
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&b->lock, flags);
 }
 EXPORT_SYMBOL_NS_GPL(__goalloc_free_rcu, GOALLOC_NS);
 

@@ -191,17 +191,24 @@ static void shrinker_teardown(void)
 }
 #endif
 
-/* A CPU went offline: give its objects and spans back to the caches. */
+/*
+ * A CPU went offline: give its objects and spans back to the caches.  The
+ * dead CPU's part is drained under this CPU's local lock of the cache: it
+ * keeps IRQs off where the central locks need it (they are taken from hard
+ * IRQs there), and on PREEMPT_RT, where it is a lock that sleeps, so are
+ * they, so IRQs need not and may not be off.
+ */
 static int goalloc_cpu_dead(unsigned int cpu)
 {
 	struct goalloc_cache *c;
 	unsigned long flags;
 
 	mutex_lock(&goalloc_caches_mutex);
-	local_irq_save(flags);
-	list_for_each_entry(c, &goalloc_caches, list)
+	list_for_each_entry(c, &goalloc_caches, list) {
+		local_lock_irqsave(&c->cpu->lock, flags);
 		goalloc_cache_drain_cpu(c, cpu);
-	local_irq_restore(flags);
+		local_unlock_irqrestore(&c->cpu->lock, flags);
+	}
 	mutex_unlock(&goalloc_caches_mutex);
 	goalloc_rcu_cpu_dead(cpu);
 	return 0;
