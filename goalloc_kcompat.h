@@ -29,6 +29,18 @@
 #define timer_container_of(var, t, field)	from_timer(var, t, field)
 #endif
 
+/*
+ * Hard-IRQ context for callers that allocate (goalloc's tests): an hrtimer
+ * in the default mode, never HRTIMER_MODE_HARD.  Where the kernel is not
+ * PREEMPT_RT such a timer expires in hard-IRQ context, and lockdep (with
+ * PROVE_RAW_LOCK_NESTING, on by default since 6.13) holds its callback to
+ * the rules of the softirq thread it runs in on RT, where a spinlock_t may
+ * be taken.  A _HARD callback may take raw spinlocks only, so it may not
+ * allocate, from goalloc as from SLUB.  On PREEMPT_RT no hard-IRQ context
+ * may allocate at all: GOALLOC_HARDIRQ_ALLOCS is false there.
+ */
+#define GOALLOC_HARDIRQ_ALLOCS	(!IS_ENABLED(CONFIG_PREEMPT_RT))
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
 /* 6.13's hrtimer_setup(): hrtimer_init() and the callback in one call. */
 static inline void hrtimer_setup(struct hrtimer *timer,

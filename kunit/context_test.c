@@ -280,16 +280,23 @@ static void gt_irq_check(struct kunit *test, struct gt_irq *x)
 	gt_cache_destroy(test, x->cache);
 }
 
-/* Allocation and free in hard-IRQ context, from an hrtimer callback. */
+/*
+ * Allocation and free in hard-IRQ context, from an hrtimer callback in the
+ * mode goalloc_kcompat.h says (GOALLOC_HARDIRQ_ALLOCS).
+ */
 static void ctx_hardirq_alloc_free(struct kunit *test)
 {
-	struct goalloc_memstats *base = gt_settled(test);
-	struct gt_irq *x = gt_irq_new(test, true);
+	struct goalloc_memstats *base;
+	struct gt_irq *x;
 
+	if (!GOALLOC_HARDIRQ_ALLOCS)
+		kunit_skip(test, "PREEMPT_RT: hard-IRQ context may not allocate");
+	base = gt_settled(test);
+	x = gt_irq_new(test, true);
 	hrtimer_setup(&x->hrtimer, gt_hrtimer_fn, CLOCK_MONOTONIC,
-		      HRTIMER_MODE_REL_HARD);
+		      HRTIMER_MODE_REL);
 	migrate_disable();
-	hrtimer_start(&x->hrtimer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	hrtimer_start(&x->hrtimer, ms_to_ktime(1), HRTIMER_MODE_REL);
 	gt_irq_task_side(test, x);
 	migrate_enable();
 	hrtimer_cancel(&x->hrtimer);
@@ -343,12 +350,22 @@ static void ctx_atomic_sections(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, big);
 	KUNIT_EXPECT_EQ(test, n, (int)ARRAY_SIZE(bulk));
 
-	preempt_disable();
+	/*
+	 * Preemption off.  On PREEMPT_RT no allocator may be called so (its
+	 * spinlocks sleep): migration off instead, what RT code holds there.
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_disable();
+	else
+		preempt_disable();
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		goalloc_free(objs[i]);
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		objs[i] = goalloc_cache_alloc(cache, GFP_NOWAIT);
-	preempt_enable();
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_enable();
+	else
+		preempt_enable();
 	for (i = 0, got = 0; i < ARRAY_SIZE(objs); i++)
 		got += !!objs[i];
 	KUNIT_EXPECT_EQ(test, got, (unsigned int)ARRAY_SIZE(objs));

@@ -5,7 +5,10 @@
  * bound to it, an hrtimer firing in hard-IRQ context, a timer_list firing
  * in softirq context) started and stopped, goalloc settled before and
  * after the round, and the verdict in /sys/kernel/debug/<module>/result.
- * What a context does in a step is each module's own.
+ * The hrtimer is in the default mode, not HRTIMER_MODE_HARD, as
+ * goalloc_kcompat.h says (GOALLOC_HARDIRQ_ALLOCS): on PREEMPT_RT it
+ * expires in the softirq thread, and the "hard-IRQ" context is a second
+ * softirq one there.  What a context does in a step is each module's own.
  *
  * Static inline in tools/lib/, like goalloc_stamp.h and for the same
  * reason: both modules are built as external users of goalloc against a
@@ -27,7 +30,10 @@
 #include <linux/timer.h>
 
 #include <goalloc.h>
-/* goalloc's one place for kernel interfaces that changed (hrtimer_setup()). */
+/*
+ * goalloc's one place for kernel interfaces that changed (hrtimer_setup(),
+ * the hrtimer mode of a callback that allocates).
+ */
 #include <goalloc_kcompat.h>
 
 /* The two timers of one CPU, each callback given to it. */
@@ -36,7 +42,7 @@ static inline void goalloc_round_timers_init(struct hrtimer *hrt,
 					     struct timer_list *tl,
 					     void (*sfn)(struct timer_list *))
 {
-	hrtimer_setup(hrt, hfn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_setup(hrt, hfn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	timer_setup(tl, sfn, 0);
 }
 
@@ -56,7 +62,7 @@ static inline void goalloc_round_timers_start(struct hrtimer *hrt,
 {
 	if (hrt)
 		hrtimer_start(hrt, goalloc_round_period(period_us),
-			      HRTIMER_MODE_REL_HARD);
+			      HRTIMER_MODE_REL);
 	if (tl)
 		mod_timer(tl, jiffies + 1);
 }

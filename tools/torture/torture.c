@@ -9,9 +9,10 @@
  * being reclaimed.  Loading the module runs one round, synchronously:
  *
  *  - on each online CPU, a kthread (bound to it, GFP_KERNEL mostly), an
- *    hrtimer whose callback runs in hard-IRQ context (HRTIMER_MODE_REL_HARD,
- *    GFP_ATOMIC) and a timer_list whose callback runs in softirq context
- *    (GFP_ATOMIC or GFP_NOWAIT) allocate and free at random;
+ *    hrtimer whose callback runs in hard-IRQ context (GFP_ATOMIC; in the
+ *    softirq thread on PREEMPT_RT, see tools/lib/goalloc_round.h) and a
+ *    timer_list whose callback runs in softirq context (GFP_ATOMIC or
+ *    GFP_NOWAIT) allocate and free at random;
  *  - through every API: a cache with a constructor and one without
  *    (single objects and bulk), goalloc_malloc() from 1 byte (the tiny
  *    allocator) to 1 MiB (pages of their own), calloc, realloc, __GFP_ZERO,
