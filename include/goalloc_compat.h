@@ -642,10 +642,15 @@ static inline void goalloc_compat_free_kvfree(void *p)
 #define __free_kfree			goalloc_compat_free_kfree
 #define __free_kvfree			goalloc_compat_free_kvfree
 
-/* x is a pointer on 6.12, a pointer or an offset cast to rcu_callback_t on 6.1 */
+/*
+ * head is a struct rcu_head * on 6.1 and 6.12, a struct kvfree_rcu_head *
+ * on 7.x (one word where RCU batches kvfree, which is all goalloc writes
+ * in it: the link of goalloc_free_rcu()'s no-memory list); x is a pointer,
+ * or on 6.1 a pointer or an offset cast to rcu_callback_t.
+ */
 #define kvfree_call_rcu(head, x)					\
 do {									\
-	struct rcu_head *___gh = (head);				\
+	void *___gh = (head);						\
 	typeof(x) ___gx = (x);						\
 									\
 	if (!goalloc_compat_free_rcu(___gh, (const void *)___gx))	\
