@@ -15,6 +15,13 @@
 #include <linux/version.h>
 #include <linux/workqueue.h>
 
+/* 6.12 moved <asm/unaligned.h> (get_unaligned_le32()...) to linux/. */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /*
  * 7.x wants every per-CPU workqueue to say so (WQ_PERCPU, an enumerator:
  * goalloc's Kbuild looks for it in the headers, and defines

@@ -51,10 +51,10 @@
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/uaccess.h>
-#include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 
+#include <goalloc_kcompat.h>
 #include "bench.h"
 
 #define REPLAY_MAGIC		0x54524247	/* "GBRT" */

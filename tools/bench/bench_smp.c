@@ -347,6 +347,8 @@ static int remote_measure(bool ga, struct bench_cfg *c, struct bench_run *run)
  * @arrived: start barrier
  * @nr: threads
  * @cycles: each thread's time
+ * @cpus: the CPUs the threads run on (here, not on the stack: NR_CPUS is
+ *	8192 in distribution kernels)
  */
 struct scale {
 	bool ga;
@@ -354,6 +356,7 @@ struct scale {
 	atomic_t arrived;
 	unsigned int nr;
 	u64 cycles[NR_CPUS];
+	unsigned int cpus[NR_CPUS];
 };
 
 static __always_inline int scale_loop(bool ga, bool use_cache, struct scale *s,
@@ -410,7 +413,6 @@ static int scale_thread(void *data, unsigned int idx)
 
 static int scale_measure(bool ga, struct bench_cfg *c, struct bench_run *run)
 {
-	unsigned int cpus[NR_CPUS];
 	unsigned int cpu, i, nr = 0;
 	struct scale *s;
 	u64 sum = 0, max = 0;
@@ -420,11 +422,11 @@ static int scale_measure(bool ga, struct bench_cfg *c, struct bench_run *run)
 	if (!s)
 		return -ENOMEM;
 	for_each_online_cpu(cpu)
-		cpus[nr++] = cpu;
+		s->cpus[nr++] = cpu;
 	s->ga = ga;
 	s->c = c;
 	s->nr = nr;
-	ret = par_run(scale_thread, s, cpus, nr);
+	ret = par_run(scale_thread, s, s->cpus, nr);
 	if (!ret) {
 		for (i = 0; i < nr; i++) {
 			sum += s->cycles[i];
