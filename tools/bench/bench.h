@@ -159,7 +159,8 @@ static __always_inline int bench_alloc_bulk(bool ga, void *cache, gfp_t gfp,
 {
 	if (ga)
 		return goalloc_cache_alloc_bulk(cache, gfp, nr, objs);
-	return kmem_cache_alloc_bulk(cache, gfp, nr, objs);
+	/* 0 or @nr on 6.x; since 7.0 a bool, true when all @nr are there. */
+	return kmem_cache_alloc_bulk(cache, gfp, nr, objs) ? nr : 0;
 }
 
 static __always_inline void bench_free_bulk(bool ga, void *cache, size_t nr,
