@@ -20,16 +20,22 @@
 #     is unloaded 25 times as its background release comes due
 #     (rmmod-race.sh), and its shrinker drains the caches under
 #     drop_caches (shrinker.sh);
-#  3. the modules build with W=1 and no warning against Debian's stock 6.1
+#  3. against the 7.3 debug kernel (SLUB with sheaves), goalloc, its KUnit
+#     module, the client and the torture, fuzz and bench modules build with
+#     W=1 and no warning, and every KUnit suite passes on it;
+#  4. against the 7.3 PREEMPT_RT debug kernel, the modules build and every
+#     KUnit suite passes on it (the hard-IRQ cases skip there, saying why);
+#  5. the modules build with W=1 and no warning against Debian's stock 6.1
 #     headers, and goalloc loads, works and unloads on the stock kernel;
-#  4. on both kernels, goalloc's kselftests (selftests/goalloc/: a
+#  6. on 6.12, 7.3 and 6.1, goalloc's kselftests (selftests/goalloc/: a
 #     kselftest_module.h test module, kselftest_harness.h tests that drive
 #     and misuse goalloc from user space, the tracepoints read back, and
 #     tools/goallocstat) build warning-free and sparse-clean and pass;
-#  5. on both kernels, the kernel's lib/test_meminit.c (and on 6.12
-#     lib/overflow_kunit.c) built unedited through include/goalloc_compat.h
-#     passes with goalloc serving it, and so does tools/compat/'s selftest.
-# Both module builds are also run through sparse (C=1), which must be
+#  7. on 6.12, 7.3 and 6.1, the kernel's own lib/test_meminit.c (each
+#     kernel's, and on 6.12 lib/overflow_kunit.c) built unedited through
+#     include/goalloc_compat.h passes with goalloc serving it, and so does
+#     tools/compat/'s selftest.
+# Every module build is also run through sparse (C=1), which must be
 # silent.
 #
 # Every result is a line "ok - NAME" or "not ok - NAME" in
@@ -107,20 +113,51 @@ goalloc_modules() {
 		>/dev/null || true
 }
 
-# compat_modules KDIR MODS OUTDIR CFLAGS [SOURCE.c]: lib/test_meminit.c
-# (with COMPAT_CFLAGS=CFLAGS) and tools/compat/'s selftest, built unedited
-# through goalloc_compat.h and sparse-clean, then SOURCE.c (W=1 only), each
-# into OUTDIR/<name>.
-compat_modules() {
-	local kdir=$1 mods=$2 cout=$3 cflags=$4
-	COMPAT_CFLAGS=$cflags tools/compat-build.sh -s "$kdir" "$mods" \
-		"$cout/meminit" "$src/lib/test_meminit.c" >/dev/null || return 1
-	if [ $# -gt 4 ]; then
-		tools/compat-build.sh "$kdir" "$mods" "$cout/overflow" "$5" \
-			>/dev/null || return 1
+# user_modules KDIR MODS TAG VERSION: the modules of tools/ that call
+# goalloc as a user's module would (torture, fuzz, bench) built against
+# KDIR into build/TAG-<name> with W=1 and no warning, then through sparse,
+# each kernel's result recorded once.
+user_modules() {
+	local kdir=$1 mods=$2 tag=$3 ver=$4 m rc=0 rcs=0
+	for m in torture fuzz bench; do
+		tools/user-build.sh "tools/$m" "$kdir" "$mods" \
+			"$GOALLOC_OUT/$tag-$m" >/dev/null || rc=1
+		tools/user-build.sh "tools/$m" "$kdir" "$mods" \
+			"$GOALLOC_OUT/$tag-$m-sparse" C=1 >/dev/null || rcs=1
+	done
+	record $rc "torture, fuzz and bench modules build with W=1 and no warning on $ver"
+	record $rcs "sparse (C=1) finds nothing in torture, fuzz and bench on $ver"
+}
+
+# compat KDIR KERNEL MODS TAG LABEL TREE CFLAGS [SOURCE.c] -- [qemu.sh
+# options]: TREE's lib/test_meminit.c (with COMPAT_CFLAGS=CFLAGS) and
+# tools/compat/'s selftest built unedited through goalloc_compat.h, W=1
+# and sparse-clean, then SOURCE.c (W=1 only), each into
+# build/TAG-compat/<name>; then KERNEL booted with them, under
+# init_on_alloc=1 as test_meminit expects.
+compat() {
+	local kdir=$1 kernel=$2 mods=$3 tag=$4 label=$5 tree=$6 cflags=$7
+	local cout=$GOALLOC_OUT/$4-compat extra=""
+	local name="modules build unedited through goalloc_compat.h ($label)"
+	shift 7
+	[ "${1:-}" = -- ] || { extra=$1; shift; }
+	shift
+	if ! COMPAT_CFLAGS=$cflags tools/compat-build.sh -s "$kdir" "$mods" \
+		"$cout/meminit" "$tree/lib/test_meminit.c" >/dev/null ||
+		! tools/compat-build.sh -s -n goalloc_compat_selftest "$kdir" \
+			"$mods" "$cout/selftest" tools/compat/compat_selftest*.c \
+			>/dev/null ||
+		{ [ -n "$extra" ] && ! tools/compat-build.sh "$kdir" "$mods" \
+			"$cout/extra" "$extra" >/dev/null; }; then
+		record 1 "$name"
+		return
 	fi
-	tools/compat-build.sh -s -n goalloc_compat_selftest "$kdir" "$mods" \
-		"$cout/selftest" tools/compat/compat_selftest*.c >/dev/null
+	record 0 "$name"
+	log "booting $label for goalloc_compat.h"
+	check_guest "$kernel" tools/guest/compat-meminit.sh "$tag-compat" \
+		"goalloc_compat.h $label" --ktap \
+		--prefix "goalloc_compat.h $label: " -- -m "$mods" -m "$cout" \
+		-a "init_on_alloc=1" "$@"
 }
 
 cd "$GOALLOC_TOP"
@@ -159,6 +196,7 @@ run "kernel-doc -Wall include/goalloc.h: no warning" kerneldoc_clean || true
 if kdir=$(tools/kernel.sh debug); then
 	if goalloc_modules "$kdir" debug 6.12 debug; then
 		bz=$kdir/arch/x86/boot/bzImage
+		user_modules "$kdir" "$mods" debug 6.12
 		log "booting the debug kernel (KUnit, KASAN, lockdep)"
 		check_guest "$bz" tools/guest/check-debug.sh debug "debug 6.12" \
 			--ktap -- -m "$mods" -a "kasan_multi_shot" -t 1200
@@ -243,29 +281,54 @@ if kdir=$(tools/kernel.sh debug); then
 		# include/goalloc_compat.h: the kernel's own lib/test_meminit.c
 		# and lib/overflow_kunit.c and tools/compat/'s selftest, built
 		# unedited through it (W=1; sparse too but on overflow_kunit.c,
-		# whose deliberate truncations sparse reports), run with
-		# init_on_alloc=1 as test_meminit expects.
-		name="modules build unedited through goalloc_compat.h (debug)"
-		cout=$GOALLOC_OUT/debug-compat
-		if compat_modules "$kdir" "$mods" "$cout" "" \
-			"$src/lib/overflow_kunit.c"; then
-			record 0 "$name"
-			log "booting the debug kernel for goalloc_compat.h"
-			check_guest "$bz" tools/guest/compat-meminit.sh compat \
-				"goalloc_compat.h debug 6.12" --ktap \
-				--prefix "goalloc_compat.h: " -- -m "$mods" \
-				-m "$cout" -a "init_on_alloc=1" -t 600
-		else
-			record 1 "$name"
-		fi
+		# whose deliberate truncations sparse reports).
+		compat "$kdir" "$bz" "$mods" debug "debug 6.12" "$src" "" \
+			"$src/lib/overflow_kunit.c" -- -t 600
 	fi
 else
 	record 1 "the debug kernel builds"
 fi
 
+# Linux 7.3 (SLUB with sheaves; lockdep checks raw-lock nesting, the
+# rules of PREEMPT_RT, on every kernel): goalloc and its test modules
+# build warning-free and sparse-clean, and on the debug kernel every KUnit
+# suite passes, the kselftests pass, and so does 7.3's own
+# lib/test_meminit.c through goalloc_compat.h.
+if kdir=$(tools/kernel.sh debug 7.3) && src73=$(kernel_source 7.3); then
+	if goalloc_modules "$kdir" debug-7.3 7.3 debug; then
+		bz=$kdir/arch/x86/boot/bzImage
+		user_modules "$kdir" "$mods" debug-7.3 7.3
+		log "booting the 7.3 debug kernel (KUnit, KASAN, lockdep)"
+		check_guest "$bz" tools/guest/check-debug.sh debug-7.3 \
+			"debug 7.3" --ktap --prefix "7.3: " -- -m "$mods" \
+			-a "kasan_multi_shot" -t 1200
+		kselftests "$kdir" "$bz" "$mods" debug-7.3 "debug 7.3" -t 600
+		compat "$kdir" "$bz" "$mods" debug-7.3 "debug 7.3" "$src73" "" \
+			-- -t 600
+	fi
+else
+	record 1 "the 7.3 debug kernel builds"
+fi
+
+# PREEMPT_RT (7.3), where spinlocks and local locks sleep and no hard-IRQ
+# context may allocate: every KUnit suite passes under lockdep and the
+# atomic-sleep checks (the hard-IRQ cases skip, saying why).
+if kdir=$(tools/kernel.sh rt 7.3); then
+	if goalloc_modules "$kdir" rt-7.3 "7.3 PREEMPT_RT" rt; then
+		log "booting the PREEMPT_RT debug kernel (KUnit, lockdep)"
+		check_guest "$kdir/arch/x86/boot/bzImage" \
+			tools/guest/check-debug.sh debug-rt "debug 7.3 PREEMPT_RT" \
+			--ktap --prefix "PREEMPT_RT: " -- -m "$mods" \
+			-a "kasan_multi_shot" -t 1200
+	fi
+else
+	record 1 "the PREEMPT_RT debug kernel builds"
+fi
+
 # Debian's stock kernel: build against its headers, load, unload.
 stock=$(stock_release)
 if goalloc_modules "/lib/modules/$stock/build" stock "$stock" stock; then
+	user_modules "/lib/modules/$stock/build" "$mods" stock "$stock"
 	vmlinuz=/boot/vmlinuz-$stock
 	log "booting Debian's $stock"
 	check_guest "$vmlinuz" tools/guest/check-stock.sh stock "stock $stock" -- \
@@ -278,19 +341,8 @@ if goalloc_modules "/lib/modules/$stock/build" stock "$stock" stock; then
 	# test_meminit.c and the selftest through goalloc_compat.h on 6.1.
 	# The 6.12 test counts page orders with NR_PAGE_ORDERS, which 6.1
 	# calls MAX_ORDER (orders 0 to MAX_ORDER - 1 in both).
-	name="modules build unedited through goalloc_compat.h on $stock"
-	cout=$GOALLOC_OUT/stock-compat
-	if compat_modules "/lib/modules/$stock/build" "$mods" "$cout" \
-		-DNR_PAGE_ORDERS=MAX_ORDER; then
-		record 0 "$name"
-		log "booting Debian's $stock for goalloc_compat.h"
-		check_guest "$vmlinuz" tools/guest/compat-meminit.sh stock-compat \
-			"goalloc_compat.h stock $stock" --ktap \
-			--prefix "goalloc_compat.h $stock: " -- -m "$mods" \
-			-m "$cout" -a "init_on_alloc=1" -M 1024 -t 600
-	else
-		record 1 "$name"
-	fi
+	compat "/lib/modules/$stock/build" "$vmlinuz" "$mods" stock \
+		"stock $stock" "$src" -DNR_PAGE_ORDERS=MAX_ORDER -- -M 1024 -t 600
 fi
 
 passed=$(grep -c '^ok' "$results" || true)
