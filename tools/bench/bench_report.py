@@ -2,9 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn goalloc_bench's guest logs into a table and bench.json.
 
-    bench_report.py --insn LOG --wall LOG -o BENCH.json
+    bench_report.py --kernel K --insn LOG --wall LOG -o K.json
                     [--insn-workloads "W ..."] [--wall-workloads "W ..."]
                     [--trace-stats STATS.json] [--details DETAILS.json]
+    bench_report.py --merge -o BENCH.json K1.json K2.json ...
+
+The first form reads the two boots of one kernel; every record it writes
+has that kernel's name in its "kernel" field.  The second puts the records
+of several kernels into one file and prints, per workload and size, the
+goalloc/SLUB ratios of each kernel side by side (a Markdown table, the one
+the README shows).
 
 Each log is the serial log of one boot of tools/guest/bench.sh, holding
 the module's result lines (see tools/bench/bench_main.c):
@@ -116,7 +123,8 @@ def size_str(size):
     return str(size)
 
 
-def print_table(records, trace_stats):
+def print_table(records, trace_stats, kernel):
+    print(f"Linux {kernel}:")
     head = (f"{'workload':<13} {'api':<7} {'size':>5} | "
             f"{'insn/op goalloc':>15} {'slub':>7} {'ratio':>6} | "
             f"{'ns/op goalloc':>13} {'slub':>7} {'ratio':>6} | "
@@ -171,16 +179,93 @@ def print_table(records, trace_stats):
           "object allocated and freed (one trace event for replay).")
 
 
+def md_size(size):
+    if size is None:
+        return "–"
+    return size_str(size).replace("K", " KiB").replace("M", " MiB")
+
+
+def fmt_cell(x, prec):
+    return "–" if x is None else f"{x:.{prec}f}"
+
+
+def merge(paths, output):
+    """One file of every kernel's records, and their ratios side by side."""
+    records, kernels, rows = [], [], {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            recs = json.load(f)
+        for r in recs:
+            if r["kernel"] not in kernels:
+                kernels.append(r["kernel"])
+            rows.setdefault((r["workload"], r["api"], r["size"]), {})[
+                r["kernel"]] = r
+        records += recs
+    head = ["workload", "api", "size"]
+    for k in kernels:
+        head += [f"insn goalloc {k}", f"insn SLUB {k}", "ratio"]
+    for k in kernels:
+        head += [f"ns ratio {k}"]
+    print("| " + " | ".join(head) + " |")
+    print("| --- | --- | --- |" + " ---: |" * (len(head) - 3))
+    for key in sorted(rows, key=sort_key):
+        w, api, size = key
+        cells = [w, api, md_size(size)]
+        for k in kernels:
+            r = rows[key].get(k, {})
+            gi, si = r.get("goalloc_insn_per_op"), r.get("slub_insn_per_op")
+            cells += [fmt_cell(gi, 0), fmt_cell(si, 0),
+                      fmt_cell(ratio(gi, si), 2)]
+        for k in kernels:
+            r = rows[key].get(k, {})
+            cells.append(fmt_cell(ratio(r.get("goalloc_ns_per_op"),
+                                        r.get("slub_ns_per_op")), 2))
+        print("| " + " | ".join(cells) + " |")
+    print()
+    for k in kernels:
+        means = []
+        for w in ORDER:
+            for name, g, s in (("insn", "goalloc_insn_per_op",
+                                "slub_insn_per_op"),
+                               ("ns", "goalloc_ns_per_op", "slub_ns_per_op")):
+                rs = [ratio(r[g], r[s]) for r in records
+                      if r["kernel"] == k and r["workload"] == w]
+                rs = [x for x in rs if x]
+                if rs:
+                    gm = math.exp(sum(math.log(x) for x in rs) / len(rs))
+                    means.append(f"{w} {name} {gm:.2f}")
+        print(f"Linux {k}, geometric means of goalloc/SLUB: " +
+              ", ".join(means))
+        peak = [r for r in records if r["kernel"] == k and
+                r["goalloc_peak_bytes"] and r["slub_peak_bytes"]]
+        for r in peak:
+            print(f"Linux {k}, {r['workload']} footprint: goalloc "
+                  f"{r['goalloc_peak_bytes'] // 1024} KiB, SLUB "
+                  f"{r['slub_peak_bytes'] // 1024} KiB (ratio "
+                  f"{r['goalloc_peak_bytes'] / r['slub_peak_bytes']:.2f})")
+    with open(output, "w", encoding="utf-8") as f:
+        json.dump(records, f, indent=1)
+        f.write("\n")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--insn", required=True, help="log of the -icount boot")
-    ap.add_argument("--wall", required=True, help="log of the wall-time boot")
+    ap.add_argument("--merge", nargs="+", metavar="K.json",
+                    help="merge these kernels' files into -o")
+    ap.add_argument("--kernel", help="the kernel the boots ran (6.12, 7.3)")
+    ap.add_argument("--insn", help="log of the -icount boot")
+    ap.add_argument("--wall", help="log of the wall-time boot")
     ap.add_argument("--insn-workloads", default="")
     ap.add_argument("--wall-workloads", default="")
     ap.add_argument("--trace-stats")
     ap.add_argument("--details")
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
+    if args.merge:
+        return merge(args.merge, args.output)
+    if not (args.kernel and args.insn and args.wall):
+        ap.error("--kernel, --insn and --wall are needed without --merge")
 
     ins, ins_info, ins_err = parse_log(args.insn)
     wal, wal_info, wal_err = parse_log(args.wall)
@@ -208,7 +293,7 @@ def main():
         w, api, size = k
         i, n, p = insn.get(k, {}), ns.get(k, {}), peak.get(k, {})
         records.append({
-            "workload": w, "api": api, "size": size,
+            "kernel": args.kernel, "workload": w, "api": api, "size": size,
             "goalloc_insn_per_op": rnd(i.get("goalloc")),
             "slub_insn_per_op": rnd(i.get("slub")),
             "goalloc_ns_per_op": rnd(n.get("goalloc")),
@@ -221,7 +306,7 @@ def main():
     if args.trace_stats:
         with open(args.trace_stats, encoding="utf-8") as f:
             trace_stats = json.load(f)
-    print_table(records, trace_stats)
+    print_table(records, trace_stats, args.kernel)
     if args.details:
         with open(args.details, "w", encoding="utf-8") as f:
             json.dump({"insn_boot": {"info": ins_info, "results": ins},
