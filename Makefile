@@ -8,15 +8,18 @@
 #   make check           every test: KUnit on the debug kernel under QEMU,
 #                        the stock Debian kernel smoke test, the checks
 #   make run             boot the perf kernel, load goalloc, show its state
-#   make bench           goalloc against SLUB on the perf kernel: a table and
-#                        build/bench.json (TRACE=FILE replays another trace)
+#                        (RUN_KERNEL="debug 7.3": another of tools/kernel.sh's
+#                        kernels; RUN_MODULES=DIR: your .ko files too)
+#   make bench           goalloc against SLUB on the perf kernels of 6.12
+#                        and 7.3: a table and build/bench.json
+#                        (TRACE=FILE replays another trace)
 #   make stress          goalloc_torture on the perf kernel with fault
 #                        injection, CPU hotplug and memory pressure
 #                        (STRESS_SECONDS=90 FAIL_PROBABILITY=25
 #                        HOTPLUG_CYCLES=30 PRESSURE_MB=256 STRESS_CPUS=4),
 #                        then the misuse fuzzer (FUZZ_SECONDS=60 FUZZ_SEED=0)
 #   make sizeclasses     regenerate include/goalloc_sizeclasses.h
-#   make kernels         build (or reuse) the debug and perf kernels
+#   make kernels         build (or reuse) every guest kernel
 #   make deps            install the Debian packages the rig needs
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -44,7 +47,7 @@ check:
 	FUZZ_SEED="$(FUZZ_SEED)" tools/check.sh
 
 run:
-	tools/run.sh
+	RUN_KERNEL="$(RUN_KERNEL)" RUN_MODULES="$(RUN_MODULES)" tools/run.sh
 
 bench:
 	TRACE="$(TRACE)" tools/bench.sh
@@ -62,6 +65,9 @@ sizeclasses:
 kernels: deps
 	tools/kernel.sh debug
 	tools/kernel.sh perf
+	tools/kernel.sh debug 7.3
+	tools/kernel.sh perf 7.3
+	tools/kernel.sh rt 7.3
 
 deps:
 	bash -c '. tools/lib.sh && ensure_packages'
