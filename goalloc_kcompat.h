@@ -15,8 +15,11 @@
 #include <linux/version.h>
 #include <linux/workqueue.h>
 
-/* 6.12 moved <asm/unaligned.h> (get_unaligned_le32()...) to linux/. */
-#if __has_include(<linux/unaligned.h>)
+/*
+ * 6.12 moved <asm/unaligned.h> (get_unaligned_le32()...) to linux/.  (Not
+ * __has_include(): sparse 0.6.4, Debian 12's, does not know it.)
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
