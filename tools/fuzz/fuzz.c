@@ -115,45 +115,16 @@ static const char *const fz_kind_name[FZ_NKINDS] = {
 
 #define FZ_ALL_KINDS	(BIT(FZ_NKINDS) - 1)
 
-static ulong seed;
-module_param(seed, ulong, 0444);
-MODULE_PARM_DESC(seed, "the seed (0: a random one, printed)");
-
-static uint seconds = 10;
-module_param(seconds, uint, 0444);
-MODULE_PARM_DESC(seconds, "seconds of fuzzing on load (0: none)");
-
-static ulong ops;
-module_param(ops, ulong, 0444);
-MODULE_PARM_DESC(ops, "steps per kthread at most (0: no limit but seconds)");
-
-static uint threads;
-module_param(threads, uint, 0444);
-MODULE_PARM_DESC(threads, "kthreads, one per CPU (0: every online CPU)");
-
-static uint misuse = 5;
-module_param(misuse, uint, 0444);
-MODULE_PARM_DESC(misuse, "percent of steps that are misuse");
-
-static ulong kinds = FZ_ALL_KINDS;
-module_param(kinds, ulong, 0444);
-MODULE_PARM_DESC(kinds, "bitmask of misuse kinds, bit k = enum fz_kind k (default all 18)");
-
-static bool irq = true;
-module_param(irq, bool, 0444);
-MODULE_PARM_DESC(irq, "run the hard-IRQ and softirq contexts");
-
-static uint phase_ms = 1000;
-module_param(phase_ms, uint, 0444);
-MODULE_PARM_DESC(phase_ms, "a barrier (misuse count checked) every this many ms");
-
-static uint irq_period_us = 1000;
-module_param(irq_period_us, uint, 0444);
-MODULE_PARM_DESC(irq_period_us, "period of the hard-IRQ timers (us)");
-
-static bool stop_on_divergence = true;
-module_param(stop_on_divergence, bool, 0444);
-MODULE_PARM_DESC(stop_on_divergence, "end the round at the first divergence");
+GOALLOC_ROUND_PARAM(ulong, seed, 0, "the seed (0: a random one, printed)");
+GOALLOC_ROUND_PARAM(uint, seconds, 10, "seconds of fuzzing on load (0: none)");
+GOALLOC_ROUND_PARAM(ulong, ops, 0, "steps per kthread at most (0: no limit but seconds)");
+GOALLOC_ROUND_PARAM(uint, threads, 0, "kthreads, one per CPU (0: every online CPU)");
+GOALLOC_ROUND_PARAM(uint, misuse, 5, "percent of steps that are misuse");
+GOALLOC_ROUND_PARAM(ulong, kinds, FZ_ALL_KINDS, "bitmask of misuse kinds, bit k = enum fz_kind k (default all 18)");
+GOALLOC_ROUND_PARAM(bool, irq, true, "run the hard-IRQ and softirq contexts");
+GOALLOC_ROUND_PARAM(uint, phase_ms, 1000, "a barrier (misuse count checked) every this many ms");
+GOALLOC_ROUND_PARAM(uint, irq_period_us, 1000, "period of the hard-IRQ timers (us)");
+GOALLOC_ROUND_PARAM(bool, stop_on_divergence, true, "end the round at the first divergence");
 
 #define FZ_KT_LIVE	256	/* objects a kthread holds */
 #define FZ_IRQ_LIVE	32	/* objects a timer holds */

@@ -24,6 +24,7 @@
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
@@ -35,6 +36,16 @@
  * the hrtimer mode of a callback that allocates).
  */
 #include <goalloc_kcompat.h>
+
+/*
+ * A module parameter of a round, read-only once loaded: its type (one of
+ * module_param()'s that is also a C type: uint, ulong, bool), its name,
+ * its default and what it means, in one line.
+ */
+#define GOALLOC_ROUND_PARAM(type, name, value, desc)			\
+	static type name = value;					\
+	module_param(name, type, 0444);					\
+	MODULE_PARM_DESC(name, desc)
 
 /* The two timers of one CPU, each callback given to it. */
 static inline void goalloc_round_timers_init(struct hrtimer *hrt,

@@ -82,45 +82,16 @@
 
 MODULE_IMPORT_NS(GOALLOC_NS);
 
-static unsigned int duration = 10;
-module_param(duration, uint, 0444);
-MODULE_PARM_DESC(duration, "seconds of torture on load (0: none, only the pressure knob)");
-
-static unsigned long max_ops = 100000000;
-module_param(max_ops, ulong, 0444);
-MODULE_PARM_DESC(max_ops, "steps per kthread at most");
-
-static unsigned int irq_period_us = 500;
-module_param(irq_period_us, uint, 0444);
-MODULE_PARM_DESC(irq_period_us, "period of the hard-IRQ timers (us)");
-
-static unsigned int irq_steps = 4;
-module_param(irq_steps, uint, 0444);
-MODULE_PARM_DESC(irq_steps, "steps per hard-IRQ or softirq callback");
-
-static bool hardirq = true;
-module_param(hardirq, bool, 0444);
-MODULE_PARM_DESC(hardirq, "run the hard-IRQ contexts");
-
-static bool softirq = true;
-module_param(softirq, bool, 0444);
-MODULE_PARM_DESC(softirq, "run the softirq contexts");
-
-static unsigned int max_size = SZ_1M;
-module_param(max_size, uint, 0444);
-MODULE_PARM_DESC(max_size, "largest kthread allocation (bytes)");
-
-static unsigned int large_permille = 20;
-module_param(large_permille, uint, 0444);
-MODULE_PARM_DESC(large_permille, "share of kthread mallocs over 32 KiB (per mille)");
-
-static unsigned int reclaim_ms = 300;
-module_param(reclaim_ms, uint, 0444);
-MODULE_PARM_DESC(reclaim_ms, "goalloc_reclaim() every this many ms (0: never)");
-
-static bool fail_inject = true;
-module_param(fail_inject, bool, 0444);
-MODULE_PARM_DESC(fail_inject, "kthreads set make_it_fail (fail_page_alloc task-filter)");
+GOALLOC_ROUND_PARAM(uint, duration, 10, "seconds of torture on load (0: none, only the pressure knob)");
+GOALLOC_ROUND_PARAM(ulong, max_ops, 100000000, "steps per kthread at most");
+GOALLOC_ROUND_PARAM(uint, irq_period_us, 500, "period of the hard-IRQ timers (us)");
+GOALLOC_ROUND_PARAM(uint, irq_steps, 4, "steps per hard-IRQ or softirq callback");
+GOALLOC_ROUND_PARAM(bool, hardirq, true, "run the hard-IRQ contexts");
+GOALLOC_ROUND_PARAM(bool, softirq, true, "run the softirq contexts");
+GOALLOC_ROUND_PARAM(uint, max_size, SZ_1M, "largest kthread allocation (bytes)");
+GOALLOC_ROUND_PARAM(uint, large_permille, 20, "share of kthread mallocs over 32 KiB (per mille)");
+GOALLOC_ROUND_PARAM(uint, reclaim_ms, 300, "goalloc_reclaim() every this many ms (0: never)");
+GOALLOC_ROUND_PARAM(bool, fail_inject, true, "kthreads set make_it_fail (fail_page_alloc task-filter)");
 
 #define TT_KT_LOCAL		128		/* objects a kthread holds */
 #define TT_IRQ_LOCAL		16		/* objects a timer holds */
