@@ -125,6 +125,35 @@ static inline const char *bench_name(bool ga)
 	return ga ? "goalloc" : "slub";
 }
 
+#define BENCH_ARGS(...)	__VA_ARGS__
+
+/*
+ * The four copies of a measured loop @loop(ga, use_cache, ...): one noinline
+ * function each for goalloc and SLUB, the cache API and the malloc family
+ * (@name_ga_cache, @name_sl_cache, @name_ga_malloc, @name_sl_malloc), so
+ * that the compiler specializes the loop for one allocator and one API and
+ * the measure times nothing else; and @name_variant(ga, use_cache, ...),
+ * which calls the right one.  @params is the parenthesized parameter list
+ * after the two flags, @args the same names as arguments.
+ */
+#define BENCH_VARIANT(name, variant, loop, ga, use_cache, params, args)	\
+static noinline int name##variant params				\
+{									\
+	return loop(ga, use_cache, BENCH_ARGS args);			\
+}
+
+#define BENCH_VARIANTS(name, loop, params, args)			\
+BENCH_VARIANT(name, _ga_cache, loop, true, true, params, args)		\
+BENCH_VARIANT(name, _sl_cache, loop, false, true, params, args)		\
+BENCH_VARIANT(name, _ga_malloc, loop, true, false, params, args)	\
+BENCH_VARIANT(name, _sl_malloc, loop, false, false, params, args)	\
+static int name##_variant(bool ga, bool use_cache, BENCH_ARGS params)	\
+{									\
+	if (use_cache)							\
+		return ga ? name##_ga_cache args : name##_sl_cache args;	\
+	return ga ? name##_ga_malloc args : name##_sl_malloc args;	\
+}
+
 /* The cycle counter; see the comment at the top. */
 static __always_inline u64 bench_cycles(void)
 {

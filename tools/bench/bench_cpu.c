@@ -63,31 +63,12 @@ static __always_inline int pair_loop(bool ga, bool use_cache,
 	return 0;
 }
 
-static noinline int pair_ga_cache(struct bench_cfg *c, struct bench_run *r)
-{
-	return pair_loop(true, true, c, r);
-}
-
-static noinline int pair_sl_cache(struct bench_cfg *c, struct bench_run *r)
-{
-	return pair_loop(false, true, c, r);
-}
-
-static noinline int pair_ga_malloc(struct bench_cfg *c, struct bench_run *r)
-{
-	return pair_loop(true, false, c, r);
-}
-
-static noinline int pair_sl_malloc(struct bench_cfg *c, struct bench_run *r)
-{
-	return pair_loop(false, false, c, r);
-}
+BENCH_VARIANTS(pair, pair_loop, (struct bench_cfg *c, struct bench_run *r),
+	       (c, r))
 
 static int pair_measure(bool ga, struct bench_cfg *c, struct bench_run *r)
 {
-	if (c->use_cache)
-		return ga ? pair_ga_cache(c, r) : pair_sl_cache(c, r);
-	return ga ? pair_ga_malloc(c, r) : pair_sl_malloc(c, r);
+	return pair_variant(ga, c->use_cache, c, r);
 }
 
 /* ---- batch and batch_random ------------------------------------------- */
@@ -137,31 +118,12 @@ static __always_inline int batch_loop(bool ga, bool use_cache,
 	return 0;
 }
 
-static noinline int batch_ga_cache(struct bench_cfg *c, struct bench_run *r)
-{
-	return batch_loop(true, true, c, r);
-}
-
-static noinline int batch_sl_cache(struct bench_cfg *c, struct bench_run *r)
-{
-	return batch_loop(false, true, c, r);
-}
-
-static noinline int batch_ga_malloc(struct bench_cfg *c, struct bench_run *r)
-{
-	return batch_loop(true, false, c, r);
-}
-
-static noinline int batch_sl_malloc(struct bench_cfg *c, struct bench_run *r)
-{
-	return batch_loop(false, false, c, r);
-}
+BENCH_VARIANTS(batch, batch_loop, (struct bench_cfg *c, struct bench_run *r),
+	       (c, r))
 
 static int batch_measure(bool ga, struct bench_cfg *c, struct bench_run *r)
 {
-	if (c->use_cache)
-		return ga ? batch_ga_cache(c, r) : batch_sl_cache(c, r);
-	return ga ? batch_ga_malloc(c, r) : batch_sl_malloc(c, r);
+	return batch_variant(ga, c->use_cache, c, r);
 }
 
 /* ---- bulk -------------------------------------------------------------- */

@@ -56,33 +56,22 @@
 #define BENCH_RESULT_FMT	"BENCH workload=%s api=%s size=%u alloc=%s round=%u ops=%llu cycles=%llu ns=%llu%s"
 #define BENCH_INFO_FMT		"BENCH-INFO tsc_khz=%u cpus=%u rounds=%u pair_iters=%u batch_reps=%u bulk_objs=%u large_iters=%u remote_objs=%u scale_iters=%u"
 
-unsigned int bench_rounds = 5;
-module_param_named(rounds, bench_rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "timed rounds of each configuration (median taken)");
+/*
+ * A parameter of the run: bench_NAME (bench.h declares it), "NAME" for
+ * insmod, its default and what it means.
+ */
+#define BENCH_PARAM(name, value, desc)					\
+	unsigned int bench_##name = value;				\
+	module_param_named(name, bench_##name, uint, 0444);		\
+	MODULE_PARM_DESC(name, desc)
 
-unsigned int bench_pair_iters = 100000;
-module_param_named(pair_iters, bench_pair_iters, uint, 0444);
-MODULE_PARM_DESC(pair_iters, "alloc+free pairs per pair round");
-
-unsigned int bench_batch_reps = 1;
-module_param_named(batch_reps, bench_batch_reps, uint, 0444);
-MODULE_PARM_DESC(batch_reps, "10,000-object batches per batch round");
-
-unsigned int bench_bulk_objs = 65536;
-module_param_named(bulk_objs, bench_bulk_objs, uint, 0444);
-MODULE_PARM_DESC(bulk_objs, "objects per bulk round");
-
-unsigned int bench_large_iters = 1000;
-module_param_named(large_iters, bench_large_iters, uint, 0444);
-MODULE_PARM_DESC(large_iters, "alloc+free pairs per large round");
-
-unsigned int bench_remote_objs = 50000;
-module_param_named(remote_objs, bench_remote_objs, uint, 0444);
-MODULE_PARM_DESC(remote_objs, "objects from CPU 0 to CPU 1 per remote round");
-
-unsigned int bench_scale_iters = 50000;
-module_param_named(scale_iters, bench_scale_iters, uint, 0444);
-MODULE_PARM_DESC(scale_iters, "alloc+free pairs per CPU per scale round");
+BENCH_PARAM(rounds, 5, "timed rounds of each configuration (median taken)");
+BENCH_PARAM(pair_iters, 100000, "alloc+free pairs per pair round");
+BENCH_PARAM(batch_reps, 1, "10,000-object batches per batch round");
+BENCH_PARAM(bulk_objs, 65536, "objects per bulk round");
+BENCH_PARAM(large_iters, 1000, "alloc+free pairs per large round");
+BENCH_PARAM(remote_objs, 50000, "objects from CPU 0 to CPU 1 per remote round");
+BENCH_PARAM(scale_iters, 50000, "alloc+free pairs per CPU per scale round");
 
 const unsigned int bench_sizes[] = {
 	8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096

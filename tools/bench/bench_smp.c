@@ -257,58 +257,16 @@ fail:
 	return -ETIMEDOUT;
 }
 
-static noinline int produce_ga_cache(struct remote *r)
-{
-	return remote_produce(true, true, r);
-}
-
-static noinline int produce_sl_cache(struct remote *r)
-{
-	return remote_produce(false, true, r);
-}
-
-static noinline int produce_ga_malloc(struct remote *r)
-{
-	return remote_produce(true, false, r);
-}
-
-static noinline int produce_sl_malloc(struct remote *r)
-{
-	return remote_produce(false, false, r);
-}
-
-static noinline int consume_ga_cache(struct remote *r)
-{
-	return remote_consume(true, true, r);
-}
-
-static noinline int consume_sl_cache(struct remote *r)
-{
-	return remote_consume(false, true, r);
-}
-
-static noinline int consume_ga_malloc(struct remote *r)
-{
-	return remote_consume(true, false, r);
-}
-
-static noinline int consume_sl_malloc(struct remote *r)
-{
-	return remote_consume(false, false, r);
-}
+BENCH_VARIANTS(produce, remote_produce, (struct remote *r), (r))
+BENCH_VARIANTS(consume, remote_consume, (struct remote *r), (r))
 
 static int remote_thread(void *data, unsigned int idx)
 {
 	struct remote *r = data;
-	bool c = r->c->use_cache;
 
-	if (idx == 0 && c)
-		return r->ga ? produce_ga_cache(r) : produce_sl_cache(r);
 	if (idx == 0)
-		return r->ga ? produce_ga_malloc(r) : produce_sl_malloc(r);
-	if (c)
-		return r->ga ? consume_ga_cache(r) : consume_sl_cache(r);
-	return r->ga ? consume_ga_malloc(r) : consume_sl_malloc(r);
+		return produce_variant(r->ga, r->c->use_cache, r);
+	return consume_variant(r->ga, r->c->use_cache, r);
 }
 
 static int remote_measure(bool ga, struct bench_cfg *c, struct bench_run *run)
@@ -382,33 +340,14 @@ static __always_inline int scale_loop(bool ga, bool use_cache, struct scale *s,
 	return 0;
 }
 
-static noinline int scale_ga_cache(struct scale *s, unsigned int idx)
-{
-	return scale_loop(true, true, s, idx);
-}
-
-static noinline int scale_sl_cache(struct scale *s, unsigned int idx)
-{
-	return scale_loop(false, true, s, idx);
-}
-
-static noinline int scale_ga_malloc(struct scale *s, unsigned int idx)
-{
-	return scale_loop(true, false, s, idx);
-}
-
-static noinline int scale_sl_malloc(struct scale *s, unsigned int idx)
-{
-	return scale_loop(false, false, s, idx);
-}
+BENCH_VARIANTS(scale, scale_loop, (struct scale *s, unsigned int idx),
+	       (s, idx))
 
 static int scale_thread(void *data, unsigned int idx)
 {
 	struct scale *s = data;
 
-	if (s->c->use_cache)
-		return s->ga ? scale_ga_cache(s, idx) : scale_sl_cache(s, idx);
-	return s->ga ? scale_ga_malloc(s, idx) : scale_sl_malloc(s, idx);
+	return scale_variant(s->ga, s->c->use_cache, s, idx);
 }
 
 static int scale_measure(bool ga, struct bench_cfg *c, struct bench_run *run)
