@@ -134,7 +134,8 @@ static inline const char *bench_name(bool ga)
  * that the compiler specializes the loop for one allocator and one API and
  * the measure times nothing else; and @name_variant(ga, use_cache, ...),
  * which calls the right one.  @params is the parenthesized parameter list
- * after the two flags, @args the same names as arguments.
+ * after the two flags, @args the same names as arguments.  BENCH_VARIANT()
+ * makes one copy, @name@variant, of @loop(@ga, @use_cache, ...).
  */
 #define BENCH_VARIANT(name, variant, loop, ga, use_cache, params, args)	\
 static noinline int name##variant params				\

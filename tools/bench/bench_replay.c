@@ -255,29 +255,13 @@ static __always_inline int replay_ops(bool ga, bool fp, struct replay *st,
 	return 0;
 }
 
-static noinline int replay_ga_time(struct replay *st, const u8 *p,
-				   unsigned long n)
-{
-	return replay_ops(true, false, st, p, n);
-}
-
-static noinline int replay_sl_time(struct replay *st, const u8 *p,
-				   unsigned long n)
-{
-	return replay_ops(false, false, st, p, n);
-}
-
-static noinline int replay_ga_footprint(struct replay *st, const u8 *p,
-					unsigned long n)
-{
-	return replay_ops(true, true, st, p, n);
-}
-
-static noinline int replay_sl_footprint(struct replay *st, const u8 *p,
-					unsigned long n)
-{
-	return replay_ops(false, true, st, p, n);
-}
+/* Each allocator, timed or sampling its footprint: a copy each (bench.h). */
+#define REPLAY_PARAMS	(struct replay *st, const u8 *p, unsigned long n)
+#define REPLAY_ARGS	(st, p, n)
+BENCH_VARIANT(replay, _ga_time, replay_ops, true, false, REPLAY_PARAMS, REPLAY_ARGS)
+BENCH_VARIANT(replay, _sl_time, replay_ops, false, false, REPLAY_PARAMS, REPLAY_ARGS)
+BENCH_VARIANT(replay, _ga_footprint, replay_ops, true, true, REPLAY_PARAMS, REPLAY_ARGS)
+BENCH_VARIANT(replay, _sl_footprint, replay_ops, false, true, REPLAY_PARAMS, REPLAY_ARGS)
 
 static int replay_run(struct replay *st, const u8 *p, unsigned long n)
 {
