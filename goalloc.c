@@ -1194,7 +1194,12 @@ static noinline void *malloc_big(size_t size, gfp_t gfp, int node,
 	return large_alloc(size, gfp, node);
 }
 
-/* The malloc family's allocation for its caller @ip. */
+/*
+ * The malloc family's allocation for its caller @ip, or, with @ip 0, for
+ * the caller of the entry point this is inlined into: _RET_IP_ is then
+ * read only where a report may need it, since an argument's would be
+ * loaded before the fast path on every call.
+ */
 static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
 					 unsigned long ip)
 {
@@ -1219,7 +1224,7 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
 		return cache_alloc_node(c, gfp, node,
 					   GOALLOC_HOOKS ? size : 0);
 	}
-	return malloc_big(size, gfp, node, ip);
+	return malloc_big(size, gfp, node, ip ?: _RET_IP_);
 }
 
 static size_t obj_size(const void *p);
@@ -1251,7 +1256,7 @@ void *goalloc_malloc(size_t size, gfp_t gfp)
 {
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(size, gfp, NUMA_NO_NODE, _RET_IP_);
-	return malloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
+	return malloc_node(size, gfp, NUMA_NO_NODE, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC_NS);
 
@@ -1261,7 +1266,7 @@ void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
 		return goalloc_bad_node(node, NULL, _RET_IP_);
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(size, gfp, node, _RET_IP_);
-	return malloc_node(size, gfp, node, _RET_IP_);
+	return malloc_node(size, gfp, node, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc_node, GOALLOC_NS);
 
@@ -1278,7 +1283,7 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE,
 				     _RET_IP_);
-	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
+	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC_NS);
 
