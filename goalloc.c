@@ -946,23 +946,33 @@ static struct goalloc_tiny_block *tiny_meta_of(unsigned long block)
 	return &s->tiny[goalloc_span_obj_index(s, (void *)block)];
 }
 
+/* A retired block with no live object goes back to the tiny cache. */
+static noinline void tiny_block_free(struct goalloc_cache *c,
+				     struct goalloc_cpu_cache *pc,
+				     unsigned long block)
+{
+	cache_push(c, pc, (void *)block);
+}
+
 /*
  * Stop carving this CPU's block: drop the bias that kept it alive; if all
  * its objects are already freed, the block goes back to the tiny cache.
- * Local lock held.
+ * Local lock held.  The push is out of line, a tail call: the common case
+ * (objects still live), every few tiny allocations, needs no stack frame.
  */
 static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 			struct goalloc_tiny_cpu *t)
 {
+	unsigned long block = t->block;
 	long left;
 
-	if (!t->block)
+	if (!block)
 		return;
+	t->block = 0;
 	left = atomic_long_sub_return((GOALLOC_TINY_BIAS - t->carved) <<
 				      GOALLOC_TINY_LIVE_SHIFT, &t->meta->word);
 	if (!(left >> GOALLOC_TINY_LIVE_SHIFT))
-		cache_push(c, pc, (void *)t->block);
-	t->block = 0;
+		tiny_block_free(c, pc, block);
 }
 
 /* Go's tiny alignment: by the largest power of two, up to 8, in @size. */
@@ -989,7 +999,6 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 
 	goalloc_might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
-	pc = this_cpu_ptr(c->cpu);
 	t = this_cpu_ptr(&goalloc_tiny);
 	off = tiny_align(t->off, size);
 	if (unlikely(!t->block || off + size > GOALLOC_TINY_SIZE)) {
@@ -1001,6 +1010,8 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 		    atomic_long_read(&t->meta->word) >> GOALLOC_TINY_LIVE_SHIFT ==
 		    GOALLOC_TINY_BIAS - t->carved)
 			goto restart;
+		/* The cache's per-CPU part: only a new block needs it. */
+		pc = this_cpu_ptr(c->cpu);
 		if (pc->count) {
 			block = (unsigned long)pc->objects[pc->count--];
 			pc->ev[GOALLOC_EV_ARRAY_POP]++;
