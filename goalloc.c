@@ -947,23 +947,33 @@ static struct goalloc_tiny_block *tiny_meta_of(unsigned long block)
 	return &s->tiny[goalloc_span_obj_index(s, (void *)block)];
 }
 
+/* A retired block with no live object goes back to the tiny cache. */
+static noinline void tiny_block_free(struct goalloc_cache *c,
+				     struct goalloc_cpu_cache *pc,
+				     unsigned long block)
+{
+	cache_push(c, pc, (void *)block);
+}
+
 /*
  * Stop carving this CPU's block: drop the bias that kept it alive; if all
  * its objects are already freed, the block goes back to the tiny cache.
- * Local lock held.
+ * Local lock held.  The push is out of line, a tail call: the common case
+ * (objects still live), every few tiny allocations, needs no stack frame.
  */
 static void tiny_retire(struct goalloc_cache *c, struct goalloc_cpu_cache *pc,
 			struct goalloc_tiny_cpu *t)
 {
+	unsigned long block = t->block;
 	long left;
 
-	if (!t->block)
+	if (!block)
 		return;
+	t->block = 0;
 	left = atomic_long_sub_return((GOALLOC_TINY_BIAS - t->carved) <<
 				      GOALLOC_TINY_LIVE_SHIFT, &t->meta->word);
 	if (!(left >> GOALLOC_TINY_LIVE_SHIFT))
-		cache_push(c, pc, (void *)t->block);
-	t->block = 0;
+		tiny_block_free(c, pc, block);
 }
 
 /* Go's tiny alignment: by the largest power of two, up to 8, in @size. */
@@ -990,7 +1000,6 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 
 	goalloc_might_alloc(gfp);
 	local_lock_irqsave(&c->cpu->lock, flags);
-	pc = this_cpu_ptr(c->cpu);
 	t = this_cpu_ptr(&goalloc_tiny);
 	off = tiny_align(t->off, size);
 	if (unlikely(!t->block || off + size > GOALLOC_TINY_SIZE)) {
@@ -1002,6 +1011,8 @@ static void *tiny_alloc(size_t size, gfp_t gfp)
 		    atomic_long_read(&t->meta->word) >> GOALLOC_TINY_LIVE_SHIFT ==
 		    GOALLOC_TINY_BIAS - t->carved)
 			goto restart;
+		/* The cache's per-CPU part: only a new block needs it. */
+		pc = this_cpu_ptr(c->cpu);
 		if (pc->count) {
 			block = (unsigned long)pc->objects[pc->count--];
 			pc->ev[GOALLOC_EV_ARRAY_POP]++;
@@ -1195,7 +1206,12 @@ static noinline void *malloc_big(size_t size, gfp_t gfp, int node,
 	return large_alloc(size, gfp, node);
 }
 
-/* The malloc family's allocation for its caller @ip. */
+/*
+ * The malloc family's allocation for its caller @ip, or, with @ip 0, for
+ * the caller of the entry point this is inlined into: _RET_IP_ is then
+ * read only where a report may need it, since an argument's would be
+ * loaded before the fast path on every call.
+ */
 static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
 					 unsigned long ip)
 {
@@ -1220,7 +1236,7 @@ static __always_inline void *malloc_node(size_t size, gfp_t gfp, int node,
 		return cache_alloc_node(c, gfp, node,
 					   GOALLOC_HOOKS ? size : 0);
 	}
-	return malloc_big(size, gfp, node, ip);
+	return malloc_big(size, gfp, node, ip ?: _RET_IP_);
 }
 
 static size_t obj_size(const void *p);
@@ -1252,7 +1268,7 @@ void *goalloc_malloc(size_t size, gfp_t gfp)
 {
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(size, gfp, NUMA_NO_NODE, _RET_IP_);
-	return malloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
+	return malloc_node(size, gfp, NUMA_NO_NODE, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc, GOALLOC_NS);
 
@@ -1262,7 +1278,7 @@ void *goalloc_malloc_node(size_t size, gfp_t gfp, int node)
 		return goalloc_bad_node(node, NULL, _RET_IP_);
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(size, gfp, node, _RET_IP_);
-	return malloc_node(size, gfp, node, _RET_IP_);
+	return malloc_node(size, gfp, node, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_malloc_node, GOALLOC_NS);
 
@@ -1279,7 +1295,7 @@ void *goalloc_calloc(size_t n, size_t size, gfp_t gfp)
 	if (trace_goalloc_alloc_enabled())
 		return malloc_traced(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE,
 				     _RET_IP_);
-	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
+	return malloc_node(bytes, gfp | __GFP_ZERO, NUMA_NO_NODE, 0);
 }
 EXPORT_SYMBOL_NS_GPL(goalloc_calloc, GOALLOC_NS);
 
