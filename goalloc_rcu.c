@@ -292,8 +292,8 @@ void __goalloc_free_rcu(struct rcu_head *head)
 	if (!obj)
 		return;
 	/*
-	 * This CPU's batch, or another's if the caller migrates before the
-	 * lock is taken (PREEMPT_RT): harmless, the lock guards the batch.
+	 * This CPU's batch, or another's if the caller is preempted and
+	 * migrates before the lock is taken: harmless, the lock guards it.
 	 */
 	b = raw_cpu_ptr(&goalloc_rcu);
 	spin_lock_irqsave(&b->lock, flags);

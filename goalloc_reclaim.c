@@ -193,10 +193,11 @@ static void shrinker_teardown(void)
 
 /*
  * A CPU went offline: give its objects and spans back to the caches.  The
- * dead CPU's part is drained under this CPU's local lock of the cache: it
- * keeps IRQs off where the central locks need it (they are taken from hard
- * IRQs there), and on PREEMPT_RT, where it is a lock that sleeps, so are
- * they, so IRQs need not and may not be off.
+ * dead CPU's part of each cache is drained under the current CPU's local
+ * lock of it, as the fast paths hold it: where the kernel is not RT it
+ * turns IRQs off, which the central locks need (hard IRQs take them); on
+ * PREEMPT_RT it is a per-CPU lock that sleeps, as the central locks do
+ * there, and IRQs must stay on.
  */
 static int goalloc_cpu_dead(unsigned int cpu)
 {
