@@ -120,7 +120,8 @@ GOALLOC_ROUND_PARAM(uint, seconds, 10, "seconds of fuzzing on load (0: none)");
 GOALLOC_ROUND_PARAM(ulong, ops, 0, "steps per kthread at most (0: no limit but seconds)");
 GOALLOC_ROUND_PARAM(uint, threads, 0, "kthreads, one per CPU (0: every online CPU)");
 GOALLOC_ROUND_PARAM(uint, misuse, 5, "percent of steps that are misuse");
-GOALLOC_ROUND_PARAM(ulong, kinds, FZ_ALL_KINDS, "bitmask of misuse kinds, bit k = enum fz_kind k (default all 18)");
+GOALLOC_ROUND_PARAM(ulong, kinds, FZ_ALL_KINDS,
+		    "bitmask of misuse kinds, bit k = enum fz_kind k (default all 18)");
 GOALLOC_ROUND_PARAM(bool, irq, true, "run the hard-IRQ and softirq contexts");
 GOALLOC_ROUND_PARAM(uint, phase_ms, 1000, "a barrier (misuse count checked) every this many ms");
 GOALLOC_ROUND_PARAM(uint, irq_period_us, 1000, "period of the hard-IRQ timers (us)");

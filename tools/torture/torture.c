@@ -82,7 +82,8 @@
 
 MODULE_IMPORT_NS(GOALLOC_NS);
 
-GOALLOC_ROUND_PARAM(uint, duration, 10, "seconds of torture on load (0: none, only the pressure knob)");
+GOALLOC_ROUND_PARAM(uint, duration, 10,
+		    "seconds of torture on load (0: none, only the pressure knob)");
 GOALLOC_ROUND_PARAM(ulong, max_ops, 100000000, "steps per kthread at most");
 GOALLOC_ROUND_PARAM(uint, irq_period_us, 500, "period of the hard-IRQ timers (us)");
 GOALLOC_ROUND_PARAM(uint, irq_steps, 4, "steps per hard-IRQ or softirq callback");
@@ -91,7 +92,8 @@ GOALLOC_ROUND_PARAM(bool, softirq, true, "run the softirq contexts");
 GOALLOC_ROUND_PARAM(uint, max_size, SZ_1M, "largest kthread allocation (bytes)");
 GOALLOC_ROUND_PARAM(uint, large_permille, 20, "share of kthread mallocs over 32 KiB (per mille)");
 GOALLOC_ROUND_PARAM(uint, reclaim_ms, 300, "goalloc_reclaim() every this many ms (0: never)");
-GOALLOC_ROUND_PARAM(bool, fail_inject, true, "kthreads set make_it_fail (fail_page_alloc task-filter)");
+GOALLOC_ROUND_PARAM(bool, fail_inject, true,
+		    "kthreads set make_it_fail (fail_page_alloc task-filter)");
 
 #define TT_KT_LOCAL		128		/* objects a kthread holds */
 #define TT_IRQ_LOCAL		16		/* objects a timer holds */
