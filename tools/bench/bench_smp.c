@@ -169,19 +169,16 @@ static bool ring_wait(struct remote *r, unsigned int *spins,
 }
 
 static __always_inline int remote_produce(bool ga, bool use_cache,
-					  struct remote *r)
+					  struct remote *r,
+					  unsigned long deadline)
 {
 	void *cache = r->c->cache[ga];
 	unsigned long i, n = r->c->n;
 	size_t size = r->c->size;
 	unsigned int head = 0, spins = 0, j, nr;
 	void *batch[BENCH_REMOTE_BATCH];
-	unsigned long deadline;
 	u64 t0;
 
-	if (!par_barrier(&r->arrived, 2))
-		return -ETIMEDOUT;
-	deadline = jiffies + BENCH_SPIN_TIMEOUT;
 	for (i = 0; i < n; i += nr) {
 		nr = min_t(unsigned long, n - i, BENCH_REMOTE_BATCH);
 		t0 = bench_cycles();
@@ -219,18 +216,15 @@ fail:
 }
 
 static __always_inline int remote_consume(bool ga, bool use_cache,
-					  struct remote *r)
+					  struct remote *r,
+					  unsigned long deadline)
 {
 	void *cache = r->c->cache[ga];
 	unsigned long i, n = r->c->n;
 	unsigned int tail = 0, spins = 0, j, nr;
 	void *batch[BENCH_REMOTE_BATCH];
-	unsigned long deadline;
 	u64 t0;
 
-	if (!par_barrier(&r->arrived, 2))
-		return -ETIMEDOUT;
-	deadline = jiffies + BENCH_SPIN_TIMEOUT;
 	for (i = 0; i < n; i += nr) {
 		nr = min_t(unsigned long, n - i, BENCH_REMOTE_BATCH);
 		for (j = 0; j < nr; j++) {
@@ -257,16 +251,23 @@ fail:
 	return -ETIMEDOUT;
 }
 
-BENCH_VARIANTS(produce, remote_produce, (struct remote *r), (r))
-BENCH_VARIANTS(consume, remote_consume, (struct remote *r), (r))
+BENCH_VARIANTS(produce, remote_produce,
+	       (struct remote *r, unsigned long deadline), (r, deadline))
+BENCH_VARIANTS(consume, remote_consume,
+	       (struct remote *r, unsigned long deadline), (r, deadline))
 
+/* Both sides meet, then run until done or until @deadline. */
 static int remote_thread(void *data, unsigned int idx)
 {
 	struct remote *r = data;
+	unsigned long deadline;
 
+	if (!par_barrier(&r->arrived, 2))
+		return -ETIMEDOUT;
+	deadline = jiffies + BENCH_SPIN_TIMEOUT;
 	if (idx == 0)
-		return produce_variant(r->ga, r->c->use_cache, r);
-	return consume_variant(r->ga, r->c->use_cache, r);
+		return produce_variant(r->ga, r->c->use_cache, r, deadline);
+	return consume_variant(r->ga, r->c->use_cache, r, deadline);
 }
 
 static int remote_measure(bool ga, struct bench_cfg *c, struct bench_run *run)
